@@ -1,0 +1,23 @@
+"""Entry point: page configuration and navigation. The pages live in wizard/ui/pages/."""
+
+import streamlit as st
+
+from wizard.ui import session
+
+st.set_page_config(page_title="ATT Art. 7(4) assessment", page_icon=":material/fact_check:", layout="wide")
+
+def page(path: str, key: str, title: str, icon: str, url_path: str, default: bool = False) -> st.Page:
+    return st.Page(path, title=session.ui_text(key, title), icon=icon, url_path=url_path, default=default)
+
+
+pages = [
+    page("wizard/ui/pages/assessments.py", "nav_assessments", "Assessments", ":material/folder_open:", "assessments", default=True),
+    page("wizard/ui/pages/assessment.py", "nav_wizard", "Assessment", ":material/checklist:", "assess"),
+    page("wizard/ui/pages/history.py", "nav_history", "History", ":material/history:", "history"),
+    page("wizard/ui/pages/guidance.py", "nav_guidance", "Guidance", ":material/menu_book:", "guidance"),
+    page("wizard/ui/pages/about.py", "nav_about", "About", ":material/info:", "about"),
+]
+with st.sidebar:
+    st.text_input(session.ui_text("officer_name", "Your name"), key="actor_input", value=session.actor_default(),
+                  on_change=session.set_actor)
+st.navigation(pages, position="top").run()

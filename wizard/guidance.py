@@ -1,0 +1,384 @@
+"""Load and validate the guidance text (``guidance/<lang>/``) into typed objects.
+
+Every question, option, help text and source hint lives in YAML that policy staff edit. The files are read
+with ``yaml.safe_load`` semantics and validated with pydantic; any error names the file, the line and the key,
+so that a reviewer who broke a file can mend it without reading Python.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+GUIDANCE_ROOT = Path(__file__).resolve().parent.parent / "guidance"
+
+ScreenKind = Literal["case", "article6", "step", "evidence", "summary", "determination"]
+QuestionType = Literal["choice", "multi", "text", "date", "table"]
+ColumnType = Literal["choice", "multi", "text", "evidence"]
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(Schema):
+    id: Id
+    label: Text
+    help: str = ""
+
+
+class Column(Schema):
+    id: Id
+    label: Text
+    type: ColumnType
+    options: tuple[Option, ...] = ()
+    options_from: Literal["gbv_forms"] | None = None
+    help: str = ""
+
+    @model_validator(mode="after")
+    def _options_match_type(self) -> Column:
+        if self.type in ("choice", "multi") and not (self.options or self.options_from):
+            raise ValueError(f"column {self.id!r} of type {self.type} needs options")
+        return self
+
+
+class Question(Schema):
+    id: Id
+    type: QuestionType
+    label: Text
+    help: str = ""
+    required: bool = True
+    options: tuple[Option, ...] = ()
+    # Tables: fixed rows come from a catalogue (``rows_from``), optionally only the rows that a table on an
+    # earlier screen answered "yes" in one column (``rows_where: SCREEN.QUESTION.COLUMN``); without
+    # ``rows_from`` the officer adds rows.
+    columns: tuple[Column, ...] = ()
+    rows_from: Literal["gbv_forms"] | None = None
+    rows_where: str | None = None
+    ask_reasons: bool = True
+    ask_evidence: bool = True
+
+    @model_validator(mode="after")
+    def _shape_matches_type(self) -> Question:
+        if self.type in ("choice", "multi") and not self.options:
+            raise ValueError(f"question {self.id!r} of type {self.type} needs options")
+        if self.type == "table" and not self.columns:
+            raise ValueError(f"question {self.id!r} of type table needs columns")
+        if self.type != "table" and (self.columns or self.rows_from):
+            raise ValueError(f"question {self.id!r}: columns and rows_from are only for tables")
+        return self
+
+    def option_label(self, option_id: str) -> str:
+        return next((o.label for o in self.options if o.id == option_id), option_id)
+
+
+class FieldText(Schema):
+    """Label and help for a typed field of the model (case details, Article 6, determination)."""
+
+    label: Text
+    help: str = ""
+
+
+class Screen(Schema):
+    id: Id
+    kind: ScreenKind
+    title: Text
+    short_title: str = ""
+    flowchart_step: int | None = Field(default=None, ge=1, le=5)
+    legal_basis: str = ""
+    purpose: Text
+    order_note: str = ""
+    guiding_questions: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()
+    information_sources: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    cross_cutting: tuple[Id, ...] = ()
+    fields: dict[str, FieldText] = Field(default_factory=dict)
+    questions: tuple[Question, ...] = ()
+
+    @model_validator(mode="after")
+    def _steps_are_numbered(self) -> Screen:
+        if self.kind == "step" and self.flowchart_step is None:
+            raise ValueError(f"screen {self.id!r} of kind step needs a flowchart_step")
+        if self.kind != "step" and self.questions:
+            raise ValueError(f"screen {self.id!r}: only screens of kind step have questions")
+        ids = [q.id for q in self.questions]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"screen {self.id!r}: question ids used twice: {sorted(dupes)}")
+        return self
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def field(self, name: str) -> FieldText:
+        return self.fields.get(name) or FieldText(label=name.replace("_", " ").capitalize())
+
+
+class GbvForm(Schema):
+    id: Id
+    label: Text
+    description: Text
+
+
+class Advice(Schema):
+    id: Id
+    title: Text
+    text: Text
+
+
+class Term(Schema):
+    id: Id
+    term: Text
+    definition: Text
+    see_also: tuple[Id, ...] = ()
+
+
+class Meta(Schema):
+    version: Text
+    language: Literal["en", "zh", "fr", "es"]
+    title: Text
+    order: tuple[Id, ...] = Field(min_length=1)
+    order_reason: Text
+    disclaimer: Text
+    cross_cutting: tuple[Advice, ...] = ()
+
+
+class Catalogues(Schema):
+    gbv_forms: tuple[GbvForm, ...] = Field(min_length=1)
+    item_categories: dict[str, Text]
+    outcomes: dict[str, Text]
+    source_types: dict[str, Text]
+    reliabilities: dict[str, Text]
+    consultation_kinds: dict[str, Text]
+    answers: dict[str, Text]
+
+
+class GuidanceError(Exception):
+    """Guidance that cannot be used; every problem names its file, line and key."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Guidance:
+    language: str
+    version: str
+    digest: str
+    meta: Meta
+    screens: tuple[Screen, ...]
+    catalogues: Catalogues
+    glossary: tuple[Term, ...]
+    ui: dict[str, str]
+
+    def screen(self, screen_id: str) -> Screen:
+        for s in self.screens:
+            if s.id == screen_id:
+                return s
+        raise KeyError(screen_id)
+
+    def cross_cutting(self, advice_id: str) -> Advice:
+        for a in self.meta.cross_cutting:
+            if a.id == advice_id:
+                return a
+        raise KeyError(advice_id)
+
+    def t(self, key: str, **kwargs: Any) -> str:
+        """A UI string by key; a missing key shows itself rather than crashing a page."""
+        text = self.ui.get(key, key)
+        return text.format(**kwargs) if kwargs else text
+
+    @property
+    def stamp(self) -> str:
+        """The version stamped into assessments and records: the declared version and a content digest."""
+        return f"{self.version} ({self.digest[:12]})"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading YAML with positions, so that validation errors can point at a line.
+
+
+class _Located:
+    def __init__(self, path: Path, node: yaml.Node | None):
+        self.path = path
+        self.node = node
+
+    def line_of(self, loc: tuple[Any, ...]) -> int:
+        """The 1-based line of the deepest node on ``loc`` that exists in the file."""
+        node = self.node
+        line = node.start_mark.line + 1 if node is not None else 1
+        for key in loc:
+            if isinstance(node, yaml.MappingNode):
+                nxt = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+                if nxt is None:
+                    break
+                line = next(k for k, v in node.value if v is nxt).start_mark.line + 1
+                node = nxt
+                if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+                    line = node.start_mark.line + 1
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+                line = node.start_mark.line + 1
+            else:
+                break
+        return line
+
+
+def _read_yaml(path: Path, root: Path) -> tuple[Any, _Located]:
+    rel = path.relative_to(root.parent) if root.parent in path.parents else path
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise GuidanceError([f"{rel}: cannot be read: {err}"]) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        raise GuidanceError([f"{rel}, line {line}: not valid YAML: {err.problem or err}"]) from None
+    except yaml.YAMLError as err:
+        raise GuidanceError([f"{rel}: not valid YAML: {err}"]) from None
+    return data, _Located(rel, node)
+
+
+def _validate(model: type[BaseModel], data: Any, where: _Located) -> Any:
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            loc = tuple(e["loc"])
+            key = ".".join(str(p) for p in loc) or "(top level)"
+            msg = "unknown key" if e["type"] == "extra_forbidden" else e["msg"]
+            problems.append(f"{where.path}, line {where.line_of(loc)}, key {key}: {msg}")
+        raise GuidanceError(problems) from None
+
+
+def _digest(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def load_guidance(language: str = "en", root: Path | None = None) -> Guidance:
+    """Read, validate and cross-check one language's guidance; raises GuidanceError listing every problem."""
+    root = root or GUIDANCE_ROOT
+    base = root / language
+    if not base.is_dir():
+        raise GuidanceError([f"{base}: no guidance folder for language {language!r}"])
+    problems: list[str] = []
+
+    def load(model: type[BaseModel], path: Path) -> Any:
+        try:
+            data, where = _read_yaml(path, root)
+            return _validate(model, data, where), where
+        except GuidanceError as err:
+            problems.extend(err.problems)
+            return None, None
+
+    needed = [base / "meta.yaml", base / "catalogues.yaml", base / "glossary.yaml", base / "ui.yaml"]
+    for p in needed:
+        if not p.is_file():
+            problems.append(f"{p.relative_to(root.parent)}: missing file")
+    if problems:
+        raise GuidanceError(problems)
+
+    meta, meta_at = load(Meta, base / "meta.yaml")
+    catalogues, _ = load(Catalogues, base / "catalogues.yaml")
+    glossary_doc, _ = load(_GlossaryFile, base / "glossary.yaml")
+    ui_doc, _ = load(_UiFile, base / "ui.yaml")
+    screen_files = sorted((base / "screens").glob("*.yaml"))
+    screens: dict[str, tuple[Screen, _Located]] = {}
+    for path in screen_files:
+        screen, where = load(Screen, path)
+        if screen is None:
+            continue
+        if screen.id in screens:
+            problems.append(f"{where.path}, line {where.line_of(('id',))}, key id: "
+                            f"screen id {screen.id!r} is also used in {screens[screen.id][1].path}")
+        screens[screen.id] = (screen, where)
+    if problems:
+        raise GuidanceError(problems)
+
+    # Cross-file checks: the order names real screens, each once; references resolve.
+    for i, sid in enumerate(meta.order):
+        if sid not in screens:
+            problems.append(f"{meta_at.path}, line {meta_at.line_of(('order', i))}, key order.{i}: "
+                            f"unknown screen {sid!r} (screens: {', '.join(sorted(screens))})")
+    if len(set(meta.order)) != len(meta.order):
+        problems.append(f"{meta_at.path}, line {meta_at.line_of(('order',))}, key order: a screen appears twice")
+    for sid, (_screen, where) in screens.items():
+        if sid not in meta.order:
+            problems.append(f"{where.path}, line 1, key id: screen {sid!r} is not in meta.yaml's order")
+    advice_ids = {a.id for a in meta.cross_cutting}
+    form_ids = {f.id for f in catalogues.gbv_forms}
+    for screen, where in screens.values():
+        for i, aid in enumerate(screen.cross_cutting):
+            if aid not in advice_ids:
+                problems.append(f"{where.path}, line {where.line_of(('cross_cutting', i))}, key "
+                                f"cross_cutting.{i}: unknown advice {aid!r}")
+        for qi, q in enumerate(screen.questions):
+            if q.rows_where and not _rows_where_resolves(q.rows_where, screen.id, screens, meta.order):
+                problems.append(f"{where.path}, line {where.line_of(('questions', qi, 'rows_where'))}, key "
+                                f"questions.{qi}.rows_where: must name a table column on an earlier screen as "
+                                f"SCREEN.QUESTION.COLUMN, got {q.rows_where!r}")
+    for key_name, catalogue in (("item_categories", catalogues.item_categories),):
+        from wizard.model import ITEM_CATEGORIES
+        missing = set(ITEM_CATEGORIES) - set(catalogue)
+        if missing:
+            problems.append(f"{base.name}/catalogues.yaml, key {key_name}: missing {sorted(missing)}")
+    if not form_ids:
+        problems.append(f"{base.name}/catalogues.yaml, key gbv_forms: empty")
+    if problems:
+        raise GuidanceError(problems)
+
+    ordered = tuple(screens[sid][0] for sid in meta.order)
+    files = [*needed, *screen_files]
+    return Guidance(language=language, version=meta.version, digest=_digest(files), meta=meta,
+                    screens=ordered, catalogues=catalogues, glossary=glossary_doc.terms, ui=ui_doc.strings)
+
+
+def _rows_where_resolves(ref: str, screen_id: str, screens: dict[str, tuple[Screen, _Located]],
+                         order: tuple[str, ...]) -> bool:
+    parts = ref.split(".")
+    if len(parts) != 3 or parts[0] not in screens or parts[0] not in order or screen_id not in order:
+        return False
+    if order.index(parts[0]) >= order.index(screen_id):
+        return False
+    target = screens[parts[0]][0]
+    try:
+        question = target.question(parts[1])
+    except KeyError:
+        return False
+    return question.type == "table" and any(c.id == parts[2] for c in question.columns)
+
+
+class _GlossaryFile(Schema):
+    terms: tuple[Term, ...] = Field(min_length=1)
+
+
+class _UiFile(Schema):
+    strings: dict[str, str]
+
+
+@cache
+def cached_guidance(language: str = "en") -> Guidance:
+    """Guidance parsed once per process; the app calls this on every rerun."""
+    return load_guidance(language)

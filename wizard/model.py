@@ -1,0 +1,252 @@
+"""The assessment and its parts, with a lossless, format-versioned JSON round trip.
+
+Pydantic does the validation: unknown fields are refused (``extra="forbid"``) and every error names the
+field path, so a bad import says exactly what is wrong. No I/O happens here.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+FORMAT_VERSION = 1
+
+INSUFFICIENT = "insufficient_information"
+"""The answer "insufficient information": a state of its own, never the same as "no"."""
+
+TriState = Literal["yes", "no", "insufficient_information"]
+Status = Literal["draft", "final"]
+Outcome = Literal["refuse", "authorise", "authorise_with_conditions", "suspend"]
+ItemCategory = Literal[
+    "2(1)(a)", "2(1)(b)", "2(1)(c)", "2(1)(d)", "2(1)(e)", "2(1)(f)", "2(1)(g)", "2(1)(h)", "3", "4"
+]
+SourceType = Literal["un", "nhri", "regional", "ngo", "academic", "media", "diplomatic", "government", "closed",
+                     "other"]
+Reliability = Literal["high", "medium", "low", "unknown"]
+ConsultationKind = Literal["gbv_expert", "gender_focal_point", "womens_organisation", "embassy", "un_agency",
+                           "other"]
+
+ITEM_CATEGORIES: tuple[str, ...] = ItemCategory.__args__  # type: ignore[attr-defined]
+OUTCOMES: tuple[str, ...] = Outcome.__args__  # type: ignore[attr-defined]
+SOURCE_TYPES: tuple[str, ...] = SourceType.__args__  # type: ignore[attr-defined]
+RELIABILITIES: tuple[str, ...] = Reliability.__args__  # type: ignore[attr-defined]
+CONSULTATION_KINDS: tuple[str, ...] = ConsultationKind.__args__  # type: ignore[attr-defined]
+
+# Text fields are bounded so that one field cannot exhaust memory, yet a 100,000-character reason fits.
+LongText = Annotated[str, Field(max_length=200_000)]
+ShortText = Annotated[str, Field(max_length=2_000)]
+
+# A table cell: free text, one option id, several option ids, or cited evidence ids.
+Cell = str | list[str] | None
+Row = dict[str, Cell]
+AnswerValue = str | list[str] | list[Row] | None
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=False)
+
+
+class Item(Strict):
+    description: LongText = ""
+    category: ItemCategory | None = None
+    quantity: int | None = Field(default=None, ge=0)
+    value: float | None = Field(default=None, ge=0)
+    currency: ShortText = ""
+
+
+class CaseDetails(Strict):
+    reference: ShortText = ""
+    exporter: ShortText = ""
+    importing_state: ShortText = ""
+    end_user: ShortText = ""
+    end_use: LongText = ""
+    art8_documents: LongText = ""
+    protective_marking: ShortText = ""
+    items: list[Item] = Field(default_factory=list)
+
+
+class Article6Answer(Strict):
+    answer: TriState | None = None
+    reasons: LongText = ""
+
+
+class Article6Screen(Strict):
+    p1: Article6Answer = Field(default_factory=Article6Answer)
+    p2: Article6Answer = Field(default_factory=Article6Answer)
+    p3: Article6Answer = Field(default_factory=Article6Answer)
+
+    def parts(self) -> dict[str, Article6Answer]:
+        return {"p1": self.p1, "p2": self.p2, "p3": self.p3}
+
+    @property
+    def prohibited(self) -> bool:
+        return any(a.answer == "yes" for a in self.parts().values())
+
+
+class Answer(Strict):
+    """The officer's answer to one guidance question.
+
+    ``value`` holds an option id, a list of option ids, free text or table rows, by question type;
+    ``insufficient`` marks "insufficient information" for any question type.
+    """
+
+    value: AnswerValue = None
+    insufficient: bool = False
+    reasons: LongText = ""
+    evidence: list[str] = Field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.insufficient and self.value in (None, "", [])
+
+
+class Source(Strict):
+    id: Annotated[str, Field(min_length=1, max_length=40)]
+    title: LongText = ""
+    publisher: ShortText = ""
+    type: SourceType = "other"
+    info_date: date | None = None
+    reference: LongText = ""
+    reliability: Reliability = "unknown"
+    findings: LongText = ""
+
+
+class InformationGap(Strict):
+    description: LongText = ""
+    asked_of: ShortText = ""
+    art8_request: bool = False
+    sent_on: date | None = None
+    answered_on: date | None = None
+    response: LongText = ""
+
+
+class Consultation(Strict):
+    who: ShortText = ""
+    kind: ConsultationKind = "other"
+    on: date | None = None
+    advice: LongText = ""
+
+
+class Determination(Strict):
+    overriding_risk: TriState | None = None
+    outcome: Outcome | None = None
+    gbv_ground: bool | None = None
+    reasons: LongText = ""
+    conditions: LongText = ""
+    review_date: date | None = None
+    reassessment_triggers: LongText = ""
+
+
+class SignOff(Strict):
+    officer: ShortText = ""
+    officer_date: date | None = None
+    reviewer: ShortText = ""
+    reviewer_date: date | None = None
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Assessment(Strict):
+    format_version: Literal[1] = FORMAT_VERSION
+    id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")] = Field(
+        default_factory=_new_id)
+    revision: int = Field(default=1, ge=1)
+    guidance_version: ShortText = ""
+    language: Literal["en", "zh", "fr", "es"] = "en"
+    status: Status = "draft"
+    training: bool = False
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+    finalised_at: datetime | None = None
+    officer: ShortText = ""
+    case: CaseDetails = Field(default_factory=CaseDetails)
+    article6: Article6Screen = Field(default_factory=Article6Screen)
+    answers: dict[str, dict[str, Answer]] = Field(default_factory=dict)
+    evidence: list[Source] = Field(default_factory=list)
+    gaps: list[InformationGap] = Field(default_factory=list)
+    consultations: list[Consultation] = Field(default_factory=list)
+    determination: Determination = Field(default_factory=Determination)
+    signoff: SignOff = Field(default_factory=SignOff)
+
+    @field_validator("evidence")
+    @classmethod
+    def _unique_source_ids(cls, sources: list[Source]) -> list[Source]:
+        seen: set[str] = set()
+        for s in sources:
+            if s.id in seen:
+                raise ValueError(f"source id {s.id!r} is used twice")
+            seen.add(s.id)
+        return sources
+
+    def answer(self, step_id: str, question_id: str) -> Answer:
+        """The stored answer, or an empty one (not stored) when the question is unanswered."""
+        return self.answers.get(step_id, {}).get(question_id) or Answer()
+
+    def set_answer(self, step_id: str, question_id: str, answer: Answer) -> None:
+        self.answers.setdefault(step_id, {})[question_id] = answer
+
+    def source_ids(self) -> list[str]:
+        return [s.id for s in self.evidence]
+
+    def next_source_id(self) -> str:
+        used = set(self.source_ids())
+        n = len(used) + 1
+        while f"S{n}" in used:
+            n += 1
+        return f"S{n}"
+
+
+class AssessmentFormatError(ValueError):
+    """An assessment document that cannot be accepted; the message names every offending field."""
+
+
+def _describe(err: ValidationError) -> str:
+    lines = []
+    for e in err.errors():
+        path = ".".join(str(p) for p in e["loc"]) or "(document)"
+        msg = "unknown field" if e["type"] == "extra_forbidden" else e["msg"]
+        lines.append(f"{path}: {msg}")
+    return "; ".join(lines)
+
+
+def to_json(assessment: Assessment, *, indent: int | None = 2) -> str:
+    return assessment.model_dump_json(indent=indent)
+
+
+def canonical_json(assessment: Assessment) -> bytes:
+    """One byte sequence per assessment (sorted keys, no spaces): what the record fingerprints."""
+    data = assessment.model_dump(mode="json")
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def from_dict(data: Any) -> Assessment:
+    if not isinstance(data, dict):
+        raise AssessmentFormatError("an assessment must be a JSON object")
+    version = data.get("format_version")
+    if version is None:
+        raise AssessmentFormatError("format_version: missing")
+    if version != FORMAT_VERSION:
+        raise AssessmentFormatError(
+            f"format_version: {version!r} is not a known format version (this tool reads {FORMAT_VERSION})")
+    try:
+        return Assessment.model_validate(data)
+    except ValidationError as err:
+        raise AssessmentFormatError(_describe(err)) from None
+
+
+def from_json(text: str | bytes) -> Assessment:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise AssessmentFormatError(f"not valid JSON: {err}") from None
+    return from_dict(data)

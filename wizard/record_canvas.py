@@ -1,0 +1,113 @@
+"""The record's page furniture (header, footer, "page X of Y", watermark) and the embedded assessment file.
+
+"Page X of Y" needs the page count before any page is written, so the canvas keeps each page's drawing
+state and paints the furniture onto all pages in ``save()`` (the usual two-pass ReportLab recipe).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString, PDFZCompress
+from reportlab.pdfgen import canvas
+
+from wizard.record_fonts import font_for_string
+from wizard.record_text import RULE, para
+
+ATTACHMENT_NAME = "assessment.json"
+MARGIN_X = 18 * mm
+HEADER_Y = 12 * mm  # distance of the header's baseline area from the top edge
+FOOTER_Y = 9 * mm
+
+
+@dataclass(frozen=True)
+class Furniture:
+    header_left: str
+    marking: str
+    footer_left: str
+    page_label: str  # with {page} and {pages}
+    watermark: str  # "" for none
+    attachment: bytes
+    attachment_description: str
+
+
+class RecordCanvas(canvas.Canvas):
+    def __init__(self, *args: Any, furniture: Furniture, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._furniture = furniture
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._draw_furniture(total)
+            super().showPage()
+        _embed_file(self, self._furniture.attachment, self._furniture.attachment_description)
+        super().save()
+
+    def _draw_furniture(self, total: int) -> None:
+        f = self._furniture
+        width, height = self._pagesize
+        inner = width - 2 * MARGIN_X
+        self.saveState()
+        if f.watermark:
+            self._draw_watermark(f.watermark, width, height)
+        left = para(f.header_left, "header")
+        right = para(f.marking, "header_right")
+        _, hr = right.wrap(inner * 0.45, 30 * mm)
+        right.drawOn(self, MARGIN_X + inner * 0.55, height - HEADER_Y - hr + 9)
+        _, hl = left.wrap(inner * 0.53, 30 * mm)
+        left.drawOn(self, MARGIN_X, height - HEADER_Y - hl + 9)
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.5)
+        self.line(MARGIN_X, height - HEADER_Y - max(hl, hr) + 6, width - MARGIN_X, height - HEADER_Y - max(hl, hr) + 6)
+        self.line(MARGIN_X, FOOTER_Y + 9, width - MARGIN_X, FOOTER_Y + 9)
+        foot = para(f.footer_left, "header")
+        foot.wrap(inner * 0.75, 20 * mm)
+        foot.drawOn(self, MARGIN_X, FOOTER_Y)
+        page = para(f.page_label.format(page=self._pageNumber, pages=total), "header_right")
+        page.wrap(inner * 0.25, 20 * mm)
+        page.drawOn(self, MARGIN_X + inner * 0.75, FOOTER_Y)
+        self.restoreState()
+
+    def _draw_watermark(self, text: str, width: float, height: float) -> None:
+        font = font_for_string(text, "bold")
+        size = min(110.0, 1.3 * width / max(len(text), 1))
+        self.saveState()
+        self.setFillColor(colors.HexColor("#C0392B"))
+        self.setFillAlpha(0.13)
+        self.translate(width / 2, height / 2)
+        self.rotate(50)
+        self.setFont(font, size)
+        self.drawCentredString(0, -size / 3, text)
+        self.restoreState()
+
+
+def _embed_file(canv: canvas.Canvas, data: bytes, description: str) -> None:
+    """Attach ``data`` as the document-level embedded file assessment.json (PDF 1.7 EmbeddedFiles)."""
+    doc = canv._doc
+    stream = PDFStream(PDFDictionary({
+        "Type": PDFName("EmbeddedFile"),
+        "Subtype": PDFName("application/json"),
+        "Params": PDFDictionary({"Size": len(data)}),
+    }), content=data, filters=[PDFZCompress])
+    spec = PDFDictionary({
+        "Type": PDFName("Filespec"),
+        "F": PDFString(ATTACHMENT_NAME),
+        "UF": PDFString(ATTACHMENT_NAME),
+        "Desc": PDFString(description),
+        "AFRelationship": PDFName("Source"),
+        "EF": PDFDictionary({"F": doc.Reference(stream)}),
+    })
+    spec_ref = doc.Reference(spec)
+    doc.Catalog.Names = PDFDictionary({
+        "EmbeddedFiles": PDFDictionary({"Names": PDFArray([PDFString(ATTACHMENT_NAME), spec_ref])}),
+    })

@@ -1,0 +1,113 @@
+"""Paragraph styles and the one way text becomes a Paragraph in the record: escaped, font-fallback markup.
+
+ReportLab parses a mini-XML markup inside ``Paragraph``; user text containing ``<b>`` or ``&`` would be
+altered or would crash the build, so nothing reaches a Paragraph except through ``markup()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import cjkFragSplit
+
+from wizard.record_fonts import CJK, REPLACEMENT_COLOUR, SANS, SANS_BOLD, Weight, has_cjk, runs
+
+INK = colors.HexColor("#1A1A1A")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#9AA5B1")
+SHADE = colors.HexColor("#EEF1F4")
+ALERT = colors.HexColor("#8A4B00")
+ALERT_BG = colors.HexColor("#FFF1D6")
+
+
+def _style(name: str, **kw: object) -> ParagraphStyle:
+    base: dict[str, object] = {"fontName": SANS, "fontSize": 9, "leading": 12, "textColor": INK}
+    base.update(kw)
+    return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+
+
+STYLES: dict[str, ParagraphStyle] = {
+    "body": _style("body", spaceAfter=3),
+    "small": _style("small", fontSize=7.5, leading=9.5, textColor=MUTED),
+    "cell": _style("cell", fontSize=8, leading=10),
+    "cell_head": _style("cell_head", fontName=SANS_BOLD, fontSize=8, leading=10),
+    "title": _style("title", fontName=SANS_BOLD, fontSize=17, leading=21, spaceAfter=4),
+    "subtitle": _style("subtitle", fontSize=10.5, leading=14, textColor=MUTED, spaceAfter=10),
+    "h1": _style("h1", fontName=SANS_BOLD, fontSize=13, leading=16, spaceBefore=6, spaceAfter=6),
+    "h2": _style("h2", fontName=SANS_BOLD, fontSize=10.5, leading=13, spaceBefore=8, spaceAfter=3),
+    "question": _style("question", fontName=SANS_BOLD, fontSize=9, leading=12, spaceBefore=6, spaceAfter=2),
+    "answer": _style("answer", leftIndent=10, spaceAfter=2),
+    "insufficient": _style("insufficient", fontName=SANS_BOLD, leftIndent=10, textColor=ALERT,
+                           backColor=ALERT_BG, borderPadding=(2, 3, 2, 3), spaceBefore=2, spaceAfter=4),
+    "label": _style("label", fontName=SANS_BOLD, fontSize=8, leading=10, textColor=MUTED),
+    "box_head": _style("box_head", fontName=SANS_BOLD, fontSize=11, leading=14),
+    "fingerprint": _style("fingerprint", fontSize=8, leading=10),
+    "bullet": _style("bullet", leftIndent=12, bulletIndent=2, spaceAfter=1),
+    "watermark": _style("watermark", fontName=SANS_BOLD, alignment=TA_CENTER),
+    "header": _style("header", fontSize=7.5, leading=9, textColor=MUTED),
+    "header_right": _style("header_right", fontName=SANS_BOLD, fontSize=7.5, leading=9, alignment=2),
+}
+
+
+def markup(text: str, weight: Weight = "regular") -> str:
+    """Escaped Paragraph markup for ``text``, switching font per run and marking unshowable characters."""
+    parts: list[str] = []
+    for font, t in runs(text, weight):
+        if font == "\n":
+            parts.append("<br/>")
+        elif font is None:
+            parts.append(f'<font name="{SANS}" color="{REPLACEMENT_COLOUR}">{escape(t)}</font>')
+        elif font == CJK:
+            parts.append(f'<font name="{CJK}">{escape(t)}</font>')
+        else:
+            parts.append(escape(t))
+    body = "".join(parts)
+    return f"<b>{body}</b>" if weight == "bold" and body else body
+
+
+class SplitSafeCJKParagraph(Paragraph):
+    """A ``wordWrap='CJK'`` paragraph that keeps every space when it is split across pages.
+
+    ReportLab 5.1 takes a fast path for single-fragment CJK paragraphs whose continuation, after a page
+    split, is rebuilt by joining the line strings with "" (so "word84 word85" becomes "word84word85"). The
+    general path (``cjkFragSplit``) keeps each line's trailing space in the line itself, so it is used always,
+    and the split halves are rebuilt from the lines' fragments without inserting anything.
+    """
+
+    def breakLinesCJK(self, maxWidths):  # noqa: N802 (ReportLab's name)
+        if not isinstance(maxWidths, list | tuple):
+            maxWidths = [maxWidths]  # noqa: N806
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+            return self.blPara
+        auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+        return cjkFragSplit(self.frags, maxWidths, auto not in ("", "off"))
+
+    def _get_split_blParaFunc(self):  # noqa: N802
+        def split_lines(bl_para, start, stop):
+            return [w for line in bl_para.lines[start:stop] for w in line.words]
+        return split_lines
+
+
+@lru_cache(maxsize=64)
+def _cjk_variant(style_name: str) -> ParagraphStyle:
+    return ParagraphStyle(f"{style_name}_cjk", parent=STYLES[style_name], wordWrap="CJK")
+
+
+def para(text: str, style: str = "body", weight: Weight = "regular") -> Paragraph:
+    """A Paragraph of plain (user or guidance) text. CJK line breaking only when the text contains CJK."""
+    return rich([(text, weight)], style)
+
+
+def rich(pieces: Iterable[tuple[str, Weight]], style: str = "body") -> Paragraph:
+    """A Paragraph of several plain-text pieces, each regular or bold (e.g. a label and a value)."""
+    pieces = list(pieces)
+    body = "".join(markup(t, w) for t, w in pieces)
+    if any(has_cjk(t) for t, _w in pieces):
+        return SplitSafeCJKParagraph(body, _cjk_variant(style))
+    return Paragraph(body, STYLES[style])

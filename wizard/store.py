@@ -1,0 +1,584 @@
+"""Where assessments live: a SQL database through SQLAlchemy 2, with revisions, an event log and imports.
+
+Which database (``database_url()``), first match wins:
+
+1. the environment variable ``WIZARD_DATABASE_URL`` (any SQLAlchemy URL, e.g.
+   ``postgresql+psycopg://user:password@host:5432/wizard``);
+2. the key ``database_url`` in ``.streamlit/secrets.toml`` (relative to the working directory);
+3. a SQLite file ``assessments.sqlite`` in ``$WIZARD_DATA_DIR``, or in ``data/`` at the repository root;
+   the folder and the file are created on first use.
+
+Opening a ``Store`` migrates the schema to the newest version (``wizard.migrations``). SQLite runs in WAL
+mode with ``synchronous=FULL``: a save that has returned survives a killed process and a power cut.
+
+Concurrency is optimistic: every successful write bumps ``version``; a write based on another version is
+refused with ``Conflict``, which says what the other writer changed. Finalised assessments are refused
+writes (``Locked``) here, whatever the caller sends. Nothing is ever deleted: assessments are archived, and
+the event log and the finalised snapshots are append-only (database triggers refuse UPDATE and DELETE).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, create_engine, event, func, insert, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from wizard import formats, migrations
+from wizard.history import FieldChange, diff, squash
+from wizard.model import Assessment, AssessmentFormatError, from_dict, to_json
+from wizard.store_schema import assessments, documents, events, revisions, search_key
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ENV_URL = "WIZARD_DATABASE_URL"
+ENV_DATA_DIR = "WIZARD_DATA_DIR"
+SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+DB_FILENAME = "assessments.sqlite"
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_PAGE_SIZE = 500
+ACTOR_MAX = 200
+# Fields only the store changes (create, finalise, reopen, import); a save that changes them is refused.
+STORE_OWNED = ("id", "revision", "status", "created_at", "finalised_at")
+
+
+# --- errors -----------------------------------------------------------------------------------------------
+
+class StoreError(Exception):
+    """Any refusal by the store; ``str(err)`` is a message fit to show an officer."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(StoreError):
+    pass
+
+
+class AlreadyExists(StoreError):
+    pass
+
+
+class Locked(StoreError):
+    """The assessment is final: reopen it (a new revision) to change it."""
+
+
+class Archived(StoreError):
+    """The assessment is archived: restore it to change it."""
+
+
+class ImportRefused(StoreError):
+    pass
+
+
+class DatabaseError(StoreError):
+    """The database failed (unreachable, disk full, ...): nothing of the operation was stored."""
+
+
+class Conflict(StoreError):
+    """The save was based on ``base_version`` but someone else saved since.
+
+    ``changes`` is what they changed (one entry per field path, first old value to last new value);
+    ``events`` every log entry since ``base_version``, including finalise/archive and the like.
+    """
+
+    def __init__(self, current: Stored, changes: list[FieldChange], events: list[Event], base_version: int):
+        self.current, self.changes, self.events, self.base_version = current, changes, events, base_version
+        who = sorted({e.actor for e in events}) or ["someone"]
+        what = ", ".join(c.path for c in changes[:5]) or ", ".join(e.action for e in events[:5]) or "it"
+        more = f" and {len(changes) - 5} more" if len(changes) > 5 else ""
+        super().__init__(
+            f"not saved: {', '.join(who)} changed this assessment since you opened it "
+            f"(your version {base_version}, now {current.version}): {what}{more}. "
+            "Nothing was overwritten; choose which values to keep.")
+
+
+# --- results ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Stored:
+    assessment: Assessment
+    version: int
+    archived: bool
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
+class Event:
+    revision: int
+    version: int
+    at: datetime
+    actor: str
+    action: str
+    path: str | None
+    old: Any
+    new: Any
+    note: str | None
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    revision: int
+    status: str
+    finalised_at: datetime | None
+    actor: str
+
+
+Match = str | Sequence[str] | None  # one value, any of several, or no filter
+
+
+@dataclass
+class ListFilter:
+    status: Match = None
+    importing_state: Match = None
+    officer: Match = None
+    outcome: Match = None
+    date_from: date | None = None  # on the date (UTC) of updated_at, inclusive
+    date_to: date | None = None
+    text: str | None = None  # case-insensitive substring of reference or end user
+    include_archived: bool = False
+    only_archived: bool = False
+    training: bool | None = None
+
+
+@dataclass(frozen=True)
+class ListRow:
+    id: str
+    reference: str
+    importing_state: str
+    end_user: str
+    officer: str
+    status: str
+    outcome: str | None
+    revision: int
+    version: int
+    updated_at: datetime
+    archived: bool
+    training: bool
+
+
+@dataclass
+class ListPage:
+    rows: list[ListRow]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+A = assessments.c
+SORTS = {
+    "updated_desc": (A.updated_at.desc(), A.id.desc()),
+    "updated_asc": (A.updated_at.asc(), A.id.asc()),
+    "reference": (A.reference.asc(), A.id.asc()),
+    "importing_state": (A.importing_state.asc(), A.updated_at.desc(), A.id.desc()),
+    "status": (A.status.asc(), A.updated_at.desc(), A.id.desc()),
+}
+LIST_COLUMNS = (A.id, A.reference, A.importing_state, A.end_user, A.officer, A.status, A.outcome, A.revision,
+                A.version, A.updated_at, A.archived, A.training)
+
+
+# --- configuration ----------------------------------------------------------------------------------------
+
+def data_dir() -> Path:
+    return Path(os.environ.get(ENV_DATA_DIR) or REPO_ROOT / "data")
+
+
+def database_url() -> str:
+    if url := os.environ.get(ENV_URL, "").strip():
+        return url
+    if SECRETS_FILE.is_file():
+        try:
+            secrets = tomllib.loads(SECRETS_FILE.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise StoreError(f"{SECRETS_FILE} is not valid TOML: {err}") from None
+        url = secrets.get("database_url")
+        if isinstance(url, str) and url.strip():
+            return url.strip()
+    return f"sqlite:///{data_dir() / DB_FILENAME}"
+
+
+def make_engine(url: str) -> Engine:
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite":
+        return create_engine(u, pool_pre_ping=True)
+    if u.database and u.database != ":memory:" and not u.database.startswith("file:"):
+        Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(u, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # the "begin" hook below issues BEGIN itself
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")  # durable across power loss, not only a killed process
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # Writers take the write lock up front, so a read-then-write never dies half-way on SQLITE_BUSY.
+        conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', 'DEFERRED')}")
+
+    return engine
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)  # the model's own precision
+
+
+def _actor(actor: str) -> str:
+    return (actor or "unknown")[:ACTOR_MAX]
+
+
+def _match(column, value: Match):
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return column == value
+    return column.in_(list(value))
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# --- the store --------------------------------------------------------------------------------------------
+
+class Store:
+    def __init__(self, url: str | None = None):
+        self.url = url or database_url()
+        self.engine = make_engine(self.url)
+        try:
+            migrations.upgrade(self.engine)
+        except SQLAlchemyError as err:
+            self.engine.dispose()
+            raise DatabaseError(f"could not open the database: {getattr(err, 'orig', None) or err}") from err
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self, write: bool = False) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(sqlite_begin="IMMEDIATE")
+                with conn.begin():
+                    yield conn
+        except SQLAlchemyError as err:
+            raise DatabaseError(
+                f"the database refused the operation, nothing was stored: {getattr(err, 'orig', None) or err}"
+            ) from err
+
+    # --- reading ---
+
+    def _load(self, conn: Connection, id: str, *, lock: bool = False) -> Stored:
+        q = (select(A.version, A.archived, A.updated_at, documents.c.body)
+             .join(documents, documents.c.assessment_id == A.id).where(A.id == id))
+        row = conn.execute(q.with_for_update(of=assessments) if lock else q).one_or_none()
+        if row is None:
+            raise NotFound(f"no assessment with id {id!r}")
+        return Stored(Assessment.model_validate_json(row.body), row.version, row.archived, row.updated_at)
+
+    def get(self, id: str) -> Stored:
+        with self._tx() as conn:
+            return self._load(conn, id)
+
+    def exists(self, id: str) -> bool:
+        with self._tx() as conn:
+            return conn.execute(select(A.id).where(A.id == id)).first() is not None
+
+    def count(self, *, include_archived: bool = True) -> int:
+        with self._tx() as conn:
+            q = select(func.count()).select_from(assessments)
+            return conn.execute(q if include_archived else q.where(A.archived.is_(False))).scalar_one()
+
+    def events(self, id: str, limit: int | None = None) -> list[Event]:
+        """The log of one assessment, newest first."""
+        with self._tx() as conn:
+            self._require(conn, id)
+            q = select(events).where(events.c.assessment_id == id).order_by(events.c.id.desc())
+            return [_event(r) for r in conn.execute(q.limit(limit) if limit else q)]
+
+    def revisions(self, id: str) -> list[RevisionInfo]:
+        """Every stored edition, oldest first: the finalised snapshots, then the current draft if any."""
+        with self._tx() as conn:
+            current = self._load(conn, id).assessment
+            out = [RevisionInfo(r.revision, r.status, r.finalised_at, r.actor) for r in conn.execute(
+                select(revisions).where(revisions.c.assessment_id == id).order_by(revisions.c.revision))]
+            if not out or out[-1].revision != current.revision:
+                first = conn.execute(
+                    select(events.c.actor).where(events.c.assessment_id == id,
+                                                 events.c.revision == current.revision)
+                    .order_by(events.c.id).limit(1)).scalar_one_or_none()
+                out.append(RevisionInfo(current.revision, current.status, current.finalised_at, first or ""))
+            return out
+
+    def load_revision(self, id: str, revision: int) -> Assessment:
+        """The assessment exactly as it was finalised in ``revision`` (or the current one, if draft)."""
+        with self._tx() as conn:
+            body = conn.execute(select(revisions.c.body).where(
+                revisions.c.assessment_id == id, revisions.c.revision == revision)).scalar_one_or_none()
+            if body is not None:
+                return Assessment.model_validate_json(body)
+            current = self._load(conn, id).assessment
+            if current.revision == revision:
+                return current
+            raise NotFound(f"assessment {id!r} has no stored revision {revision}")
+
+    def list(self, filters: ListFilter | None = None, sort: str = "updated_desc", page: int = 1,
+             page_size: int = 25) -> ListPage:
+        f = filters or ListFilter()
+        if sort not in SORTS:
+            raise StoreError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+        page_size = min(max(1, page_size), MAX_PAGE_SIZE)
+        conds = [c for c in (
+            _match(A.status, f.status), _match(A.importing_state, f.importing_state),
+            _match(A.officer, f.officer), _match(A.outcome, f.outcome)) if c is not None]
+        if f.only_archived:
+            conds.append(A.archived.is_(True))
+        elif not f.include_archived:
+            conds.append(A.archived.is_(False))
+        if f.training is not None:
+            conds.append(A.training.is_(f.training))
+        if f.date_from:
+            conds.append(A.updated_at >= datetime.combine(f.date_from, time(), UTC))
+        if f.date_to:
+            conds.append(A.updated_at < datetime.combine(f.date_to + timedelta(days=1), time(), UTC))
+        if f.text and f.text.strip():
+            conds.append(A.search.like(f"%{_like_escape(f.text.strip().lower())}%", escape="\\"))
+        where = and_(True, *conds)
+        with self._tx() as conn:
+            total = conn.execute(select(func.count()).select_from(assessments).where(where)).scalar_one()
+            page = min(max(1, page), max(1, -(-total // page_size)))
+            rows = conn.execute(select(*LIST_COLUMNS).where(where).order_by(*SORTS[sort])
+                                .limit(page_size).offset((page - 1) * page_size))
+            return ListPage([ListRow(*r) for r in rows], total, page, page_size)
+
+    def filter_options(self) -> dict[str, list[str]]:
+        """The distinct importing states and officers, for the list page's filter choices."""
+        with self._tx() as conn:
+            return {name: [v for v in conn.execute(select(col).distinct().where(col != "").order_by(col))
+                           .scalars()]
+                    for name, col in (("importing_state", A.importing_state), ("officer", A.officer))}
+
+    # --- writing ---
+
+    def create(self, a: Assessment, actor: str) -> Stored:
+        a = a.model_copy(deep=True)
+        a.updated_at = _now()
+        with self._tx(write=True) as conn:
+            if conn.execute(select(A.id).where(A.id == a.id)).first():
+                raise AlreadyExists(f"an assessment with id {a.id!r} already exists")
+            self._insert(conn, a, actor, "create", None)
+        return Stored(a, 1, False, a.updated_at)
+
+    def save(self, a: Assessment, base_version: int, actor: str) -> Stored:
+        """Store ``a`` if ``base_version`` is the stored version; one "edit" event per changed field."""
+        with self._tx(write=True) as conn:
+            cur = self._writable(conn, a.id, base_version)
+            for name in STORE_OWNED:
+                if getattr(a, name) != getattr(cur.assessment, name):
+                    raise StoreError(f"not saved: {name} is changed by the store (finalise, reopen, import), "
+                                     "not by a save")
+            changes = diff(cur.assessment, a)
+            if not changes:
+                return cur
+            new = a.model_copy(deep=True)
+            new.updated_at = _now()
+            version = cur.version + 1
+            self._write_current(conn, new, version)
+            conn.execute(insert(events), [
+                _event_row(new, version, actor, "edit", path=c.path, old=c.old, new=c.new) for c in changes])
+        a.updated_at = new.updated_at
+        return Stored(new, version, False, new.updated_at)
+
+    def finalise(self, id: str, base_version: int, actor: str) -> Stored:
+        with self._tx(write=True) as conn:
+            cur = self._writable(conn, id, base_version)
+            new = cur.assessment.model_copy(deep=True)
+            new.status, new.finalised_at = "final", _now()
+            new.updated_at = new.finalised_at
+            version = cur.version + 1
+            self._write_current(conn, new, version)
+            conn.execute(insert(events).values(
+                _event_row(new, version, actor, "finalise", path="status", old="draft", new="final")))
+            self._snapshot(conn, new, actor)
+        return Stored(new, version, False, new.updated_at)
+
+    def reopen(self, id: str, actor: str, reason: str) -> Stored:
+        """Make a final assessment a draft again as a new revision; the finalised one stays readable."""
+        if not reason or not reason.strip():
+            raise StoreError("give the reason for reopening (e.g. new information, Art. 7(7))")
+        with self._tx(write=True) as conn:
+            cur = self._load(conn, id, lock=True)
+            if cur.assessment.status != "final":
+                raise StoreError(f"assessment {id!r} is a draft; only a final assessment can be reopened")
+            new = cur.assessment.model_copy(deep=True)
+            new.status, new.revision, new.finalised_at = "draft", new.revision + 1, None
+            new.updated_at = _now()
+            version = cur.version + 1
+            self._write_current(conn, new, version)
+            conn.execute(insert(events).values(_event_row(
+                new, version, actor, "reopen", path="revision", old=new.revision - 1, new=new.revision,
+                note=reason.strip())))
+        return Stored(new, version, cur.archived, new.updated_at)
+
+    def archive(self, id: str, actor: str) -> Stored:
+        return self._set_archived(id, actor, True)
+
+    def restore(self, id: str, actor: str) -> Stored:
+        return self._set_archived(id, actor, False)
+
+    def duplicate(self, id: str, actor: str) -> Stored:
+        """A new draft (new id, revision 1) with the same content; the reference gets " (copy)"."""
+        src = self.get(id).assessment
+        new = src.model_copy(deep=True)
+        new.id, new.status, new.revision, new.finalised_at = uuid.uuid4().hex[:12], "draft", 1, None
+        new.created_at = new.updated_at = _now()
+        new.case.reference = new.case.reference[:2000 - 7] + " (copy)"
+        with self._tx(write=True) as conn:
+            self._insert(conn, new, actor, "duplicate", f"duplicated from {id}")
+        return Stored(new, 1, False, new.updated_at)
+
+    # --- import and export ---
+
+    def export_json(self, id: str) -> str:
+        return to_json(self.get(id).assessment)
+
+    def import_json(self, text: str | bytes, actor: str, *, as_new: bool = False,
+                    source: str | None = None) -> Stored:
+        """Validate a whole JSON document and store it; refuse it whole (``ImportRefused``) otherwise.
+
+        Older format versions are upgraded first. An id that exists is never overwritten: import it
+        ``as_new`` for a copy with a fresh id. ``source`` (e.g. the file name) is recorded in the log.
+        """
+        raw = text.encode("utf-8") if isinstance(text, str) else text
+        if len(raw) > MAX_IMPORT_BYTES:
+            raise ImportRefused(f"the file is {len(raw):,} bytes; the limit is {MAX_IMPORT_BYTES:,} bytes")
+        try:
+            data = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise ImportRefused(f"not valid JSON: {err}") from None
+        except RecursionError:
+            raise ImportRefused("not valid JSON: nested too deeply") from None
+        try:
+            a = from_dict(formats.upgrade(data))
+        except AssessmentFormatError as err:
+            raise ImportRefused(str(err)) from None
+        return self.import_assessment(a, actor, as_new=as_new, source=source)
+
+    def import_assessment(self, a: Assessment, actor: str, *, as_new: bool = False,
+                          source: str | None = None) -> Stored:
+        a = a.model_copy(deep=True)
+        origin = f"imported from {source}" if source else "imported"
+        if as_new:
+            origin += f" id {a.id}"
+            a.id, a.revision = uuid.uuid4().hex[:12], 1
+            a.created_at = a.updated_at = _now()
+        with self._tx(write=True) as conn:
+            if conn.execute(select(A.id).where(A.id == a.id)).first():
+                stored = self._load(conn, a.id).assessment
+                same = "identical to" if not diff(stored, a) else "different from"
+                raise ImportRefused(
+                    f"an assessment with id {a.id} already exists (reference {stored.case.reference!r}), "
+                    f"{same} the one imported; nothing was imported or overwritten. "
+                    "To keep both, import it as a new copy (command line: --as-new).")
+            self._insert(conn, a, actor, "import", origin)
+        return Stored(a, 1, False, a.updated_at)
+
+    # --- internals ---
+
+    def _require(self, conn: Connection, id: str) -> None:
+        if conn.execute(select(A.id).where(A.id == id)).first() is None:
+            raise NotFound(f"no assessment with id {id!r}")
+
+    def _writable(self, conn: Connection, id: str, base_version: int) -> Stored:
+        cur = self._load(conn, id, lock=True)
+        if cur.assessment.status == "final":
+            raise Locked(f"assessment {id!r} (revision {cur.assessment.revision}) is final and cannot be "
+                         "changed; reopen it to make a new revision")
+        if cur.archived:
+            raise Archived(f"assessment {id!r} is archived; restore it before changing it")
+        if base_version != cur.version:
+            log = [_event(r) for r in conn.execute(
+                select(events).where(events.c.assessment_id == id, events.c.version > base_version)
+                .order_by(events.c.id))]
+            edits = (FieldChange(e.path, e.old, e.new, e.actor, e.at) for e in log if e.action == "edit")
+            changes = squash(edits)
+            raise Conflict(cur, changes, log, base_version)
+        return cur
+
+    def _insert(self, conn: Connection, a: Assessment, actor: str, action: str, note: str | None) -> None:
+        conn.execute(insert(assessments).values(id=a.id, version=1, archived=False, created_at=a.created_at,
+                                                updated_at=a.updated_at, **_columns(a)))
+        conn.execute(insert(documents).values(assessment_id=a.id, body=to_json(a, indent=None)))
+        conn.execute(insert(events).values(_event_row(a, 1, actor, action, note=note)))
+        if a.status == "final":
+            self._snapshot(conn, a, actor)
+
+    def _write_current(self, conn: Connection, a: Assessment, version: int) -> None:
+        conn.execute(update(assessments).where(A.id == a.id)
+                     .values(version=version, updated_at=a.updated_at, **_columns(a)))
+        conn.execute(update(documents).where(documents.c.assessment_id == a.id)
+                     .values(body=to_json(a, indent=None)))
+
+    def _snapshot(self, conn: Connection, a: Assessment, actor: str) -> None:
+        conn.execute(insert(revisions).values(assessment_id=a.id, revision=a.revision, status=a.status,
+                                              finalised_at=a.finalised_at, actor=_actor(actor),
+                                              body=to_json(a, indent=None)))
+
+    def _set_archived(self, id: str, actor: str, archived: bool) -> Stored:
+        with self._tx(write=True) as conn:
+            cur = self._load(conn, id, lock=True)
+            if cur.archived == archived:
+                return cur
+            version = cur.version + 1
+            at = datetime.now(UTC)
+            conn.execute(update(assessments).where(A.id == id).values(archived=archived, version=version))
+            conn.execute(insert(events).values(_event_row(
+                cur.assessment, version, actor, "archive" if archived else "restore",
+                path="archived", old=not archived, new=archived, at=at)))
+        return Stored(cur.assessment, version, archived, cur.saved_at)
+
+
+def _columns(a: Assessment) -> dict[str, Any]:
+    c = a.case
+    return dict(revision=a.revision, status=a.status, training=a.training, reference=c.reference,
+                importing_state=c.importing_state, end_user=c.end_user, officer=a.officer,
+                outcome=a.determination.outcome, search=search_key(c.reference, c.end_user))
+
+
+def _event_row(a: Assessment, version: int, actor: str, action: str, *, path: str | None = None,
+               old: Any = None, new: Any = None, note: str | None = None, at: datetime | None = None) -> dict:
+    with_values = path is not None
+    return dict(assessment_id=a.id, revision=a.revision, version=version, at=at or datetime.now(UTC),
+                actor=_actor(actor), action=action, path=path,
+                old=json.dumps(old, ensure_ascii=False) if with_values else None,
+                new=json.dumps(new, ensure_ascii=False) if with_values else None, note=note)
+
+
+def _event(r) -> Event:
+    return Event(r.revision, r.version, r.at, r.actor, r.action, r.path,
+                 None if r.old is None else json.loads(r.old), None if r.new is None else json.loads(r.new),
+                 r.note)

@@ -1,0 +1,103 @@
+"""The store's tables, as the newest migration leaves them (the migrations own the DDL; this is for queries).
+
+``assessments`` holds the current state's list columns and the optimistic-concurrency ``version``;
+``documents`` the current JSON (kept apart so list scans stay narrow); ``revisions`` one immutable snapshot
+per finalised edition; ``events`` the append-only log.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in and out, on SQLite (which has no time zones) as on PostgreSQL."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+assessments = Table(
+    "assessments", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("archived", Boolean, nullable=False),
+    Column("training", Boolean, nullable=False),
+    Column("reference", String(2000), nullable=False),
+    Column("importing_state", String(2000), nullable=False),
+    Column("end_user", String(2000), nullable=False),
+    Column("officer", String(2000), nullable=False),
+    Column("outcome", String(40)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    # lower-cased "reference \x1f end_user": text search is one LIKE on one column (added by revision 0002)
+    Column("search", Text, nullable=False),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("assessment_id", String(64), ForeignKey("assessments.id"), primary_key=True),
+    Column("body", Text, nullable=False),
+)
+
+revisions = Table(
+    "revisions", metadata,
+    Column("assessment_id", String(64), ForeignKey("assessments.id"), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("finalised_at", UTCDateTime),
+    Column("actor", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessment_id", String(64), ForeignKey("assessments.id"), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("path", Text),
+    Column("old", Text),  # JSON; NULL when the field did not exist before
+    Column("new", Text),  # JSON; NULL when the field was removed
+    Column("note", Text),
+)
+
+
+def search_key(reference: str, end_user: str) -> str:
+    return f"{reference.lower()}\x1f{end_user.lower()}"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,175 @@
+"""The wizard: the screens in order with their completion marks, the questions, and the guidance beside them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from wizard import flow
+from wizard.guidance import Guidance, Screen
+from wizard.ui import guidance_panel, screens, session
+from wizard.ui.session import OpenDoc
+
+
+def _goto(screen_id: str) -> None:
+    st.query_params["screen"] = screen_id
+
+
+def _mark(g: Guidance, doc: OpenDoc, screen: Screen) -> str:
+    items = flow.open_items(g, doc.assessment, screen)
+    if not items:
+        return g.t("complete_mark")
+    if all(o.state == "insufficient" for o in items):
+        return g.t("insufficient_mark")
+    return g.t("open_mark")
+
+
+def _sidebar(g: Guidance, doc: OpenDoc, active: Screen) -> None:
+    with st.sidebar:
+        st.markdown(f"**{g.t('screens_heading')}**")
+        for pos in flow.positions(g):
+            s = pos.screen
+            prefix = f"{pos.index}. " if s.flowchart_step is None else f"{pos.index}. [{s.flowchart_step}] "
+            label = f"{_mark(g, doc, s)} {prefix}{s.short_title or s.title}"
+            st.button(label, key=f"nav_{s.id}", on_click=_goto, args=(s.id,), use_container_width=True,
+                      type="primary" if s.id == active.id else "secondary")
+        st.caption(g.meta.order_reason)
+
+
+def _header(g: Guidance, doc: OpenDoc) -> None:
+    a = doc.assessment
+    badges = [g.t("final_badge") if a.status == "final" else g.t("draft_badge")]
+    if a.training:
+        badges.append(g.t("training_badge"))
+    ref = a.case.reference or a.id
+    st.title(f"{ref}")
+    saved = g.t("saved_at", time=doc.saved_at.astimezone().strftime("%H:%M:%S")) if doc.saved_at else \
+        g.t("not_saved")
+    st.caption(f"{' · '.join(badges)} · rev. {a.revision} · {a.id} · {saved}")
+    if doc.error:
+        st.error(doc.error)
+    if doc.conflict is not None:
+        _conflict(g, doc)
+    if doc.locked:
+        _locked(g, doc)
+
+
+def _conflict(g: Guidance, doc: OpenDoc) -> None:
+    c = doc.conflict
+    assert c is not None
+    with st.container(border=True):
+        st.error(g.t("conflict_title"))
+        st.write(g.t("conflict_body", mine=doc.stored.version, theirs=c.current.version))
+        rows = [{"field": ch.path, "before": _short(ch.old), "after": _short(ch.new), "by": ch.actor}
+                for ch in c.changes]
+        if rows:
+            st.dataframe(rows, hide_index=True, use_container_width=True)
+        left, right = st.columns(2)
+        left.button(g.t("conflict_keep_theirs"), key="conflict_theirs", on_click=session.resolve_conflict,
+                    args=(doc, False))
+        right.button(g.t("conflict_keep_mine"), key="conflict_mine", on_click=session.resolve_conflict,
+                     args=(doc, True), disabled=doc.pending is None)
+
+
+def _short(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def _reopen(doc: OpenDoc) -> None:
+    g = session.guidance()
+    reason = (st.session_state.get("reopen_reason") or "").strip()
+    if not reason:
+        doc.error = g.t("reopen_reason_needed")
+        return
+    try:
+        doc.stored = session.store().reopen(doc.assessment.id, session.actor(), reason)
+    except Exception as err:  # shown to the officer, never a traceback
+        doc.error = str(err)
+        return
+    doc.error = None
+    doc.saved_at = doc.stored.saved_at
+    doc.generation += 1
+
+
+def _locked(g: Guidance, doc: OpenDoc) -> None:
+    st.info(g.t("locked_notice"))
+    with st.expander(g.t("reopen")):
+        st.text_input(g.t("reopen_reason"), key="reopen_reason")
+        st.button(g.t("reopen"), key="reopen", on_click=_reopen, args=(doc,))
+
+
+def _finalise(doc: OpenDoc) -> None:
+    g = session.guidance()
+    if not st.session_state.get("finalise_confirm"):
+        return
+    if flow.blocking(flow.check(g, doc.assessment)):
+        return
+    try:
+        doc.stored = session.store().finalise(doc.assessment.id, doc.stored.version, session.actor())
+    except Exception as err:  # a conflict or lock is explained, not raised
+        doc.error = str(err)
+        return
+    doc.error = None
+    doc.saved_at = doc.stored.saved_at
+    doc.generation += 1
+
+
+def _finalise_box(g: Guidance, doc: OpenDoc) -> None:
+    if doc.locked:
+        return
+    blockers = flow.blocking(flow.check(g, doc.assessment))
+    with st.container(border=True):
+        st.markdown(f"**{g.t('finalise')}**")
+        if blockers:
+            st.write(g.t("finalise_blocked"))
+            for b in blockers:
+                st.markdown(f"- {b.message}")
+        st.checkbox(g.t("finalise_confirm"), key="finalise_confirm", disabled=bool(blockers))
+        st.button(g.t("finalise"), key="finalise", on_click=_finalise, args=(doc,),
+                  disabled=bool(blockers), type="primary")
+
+
+def _nav(g: Guidance, screen: Screen) -> None:
+    ids = [s.id for s in g.screens]
+    i = ids.index(screen.id)
+    left, _, right = st.columns([1, 3, 1])
+    if i > 0:
+        left.button(g.t("back"), key="back", on_click=_goto, args=(ids[i - 1],), use_container_width=True)
+    if i < len(ids) - 1:
+        right.button(g.t("next"), key="next", on_click=_goto, args=(ids[i + 1],), use_container_width=True,
+                     type="primary")
+
+
+def main() -> None:
+    g = session.guidance_or_error()
+    if g is None:
+        return
+    doc = session.current()
+    if doc is None:
+        aid = st.query_params.get("aid")
+        st.info(g.t("not_found", id=aid) if aid else g.t("no_assessment_open"))
+        st.page_link("wizard/ui/pages/assessments.py", label=g.t("nav_assessments"))
+        return
+    ids = [s.id for s in g.screens]
+    screen_id = st.query_params.get("screen")
+    if screen_id not in ids:
+        screen_id = ids[0]
+    screen = g.screen(screen_id)
+    _sidebar(g, doc, screen)
+    _header(g, doc)
+
+    pos = next(p for p in flow.positions(g) if p.screen.id == screen.id)
+    st.subheader(flow.screen_label(g, screen))
+    st.caption(g.t("screen_of", index=pos.index, total=pos.total) + (f" · {screen.legal_basis}"
+                                                                      if screen.legal_basis else ""))
+    questions, guide = st.columns([3, 2], gap="large")
+    with questions:
+        screens.RENDERERS[screen.kind](doc, g, screen)
+        if screen.kind == "determination":
+            _finalise_box(g, doc)
+        _nav(g, screen)
+    with guide:
+        guidance_panel.panel(g, screen)
+
+
+main()

@@ -1,0 +1,167 @@
+"""Start a new assessment, open, duplicate, archive or restore one, and import or export JSON."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import streamlit as st
+
+from wizard.guidance import Guidance
+from wizard.model import OUTCOMES, Assessment
+from wizard.store import ListFilter, StoreError
+from wizard.ui import session
+
+PAGE_SIZE = 20
+WIZARD_PAGE = "wizard/ui/pages/assessment.py"
+HISTORY_PAGE = "wizard/ui/pages/history.py"
+
+
+def _create(g: Guidance) -> None:
+    a = Assessment(guidance_version=g.stamp, language=g.language, officer=session.actor(),
+                   training=bool(st.session_state.get("new_training")))
+    try:
+        stored = session.store().create(a, session.actor())
+    except StoreError as err:
+        st.session_state["list_error"] = str(err)
+        return
+    session.open_assessment(stored)
+    st.session_state["switch_to"] = (WIZARD_PAGE, {"aid": stored.assessment.id, "screen": g.screens[0].id})
+
+
+def _action(kind: str, aid: str) -> None:
+    store, who = session.store(), session.actor()
+    try:
+        if kind == "archive":
+            store.archive(aid, who)
+        elif kind == "restore":
+            store.restore(aid, who)
+        elif kind == "duplicate":
+            stored = store.duplicate(aid, who)
+            st.session_state["list_notice"] = stored.assessment.case.reference or stored.assessment.id
+    except StoreError as err:
+        st.session_state["list_error"] = str(err)
+    st.session_state.pop("confirm_archive", None)
+
+
+def _import(g: Guidance) -> None:
+    upload = st.session_state.get("import_file")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        if upload.name.lower().endswith(".pdf"):
+            from wizard.model import to_json
+            from wizard.record import extract_assessment
+
+            data = to_json(extract_assessment(data)).encode()
+        stored = session.store().import_json(data, session.actor(),
+                                             as_new=bool(st.session_state.get("import_as_new")))
+    except (StoreError, ValueError) as err:
+        st.session_state["list_error"] = g.t("import_refused", error=str(err))
+        return
+    a = stored.assessment
+    st.session_state["list_notice"] = g.t("import_done", ref=a.case.reference or a.id, id=a.id)
+
+
+def _filters(g: Guidance) -> ListFilter:
+    with st.expander(g.t("filters"), expanded=False):
+        c1, c2, c3 = st.columns(3)
+        status = c1.selectbox(g.t("filter_status"), ["", "draft", "final"], key="f_status",
+                              format_func=lambda s: s or g.t("any"))
+        outcome = c2.selectbox(g.t("filter_outcome"), ["", *OUTCOMES], key="f_outcome",
+                               format_func=lambda s: g.catalogues.outcomes.get(s, g.t("any")) if s else g.t("any"))
+        show = c3.selectbox(g.t("filter_archived"), ["active", "archived", "all"], key="f_show",
+                            format_func=lambda s: g.t(f"show_{s}"))
+        c4, c5, c6, c7 = st.columns(4)
+        state = c4.text_input(g.t("filter_state"), key="f_state")
+        officer = c5.text_input(g.t("filter_officer"), key="f_officer")
+        date_from: date | None = c6.date_input(g.t("filter_from"), value=None, key="f_from")
+        date_to: date | None = c7.date_input(g.t("filter_to"), value=None, key="f_to")
+    return ListFilter(status=status or None, outcome=outcome or None, importing_state=state.strip() or None,
+                      officer=officer.strip() or None, date_from=date_from, date_to=date_to,
+                      text=(st.session_state.get("f_text") or "").strip() or None,
+                      include_archived=show == "all", only_archived=show == "archived")
+
+
+def main() -> None:
+    g = session.guidance_or_error()
+    if g is None:
+        return
+    target = st.session_state.pop("switch_to", None)
+    if target:
+        st.switch_page(target[0], query_params=target[1])
+    st.title(g.t("assessments_title"))
+    for key, show in (("list_error", st.error), ("list_notice", st.success)):
+        if st.session_state.get(key):
+            show(st.session_state.pop(key))
+
+    with st.container(border=True):
+        st.markdown(f"**{g.t('new_assessment')}**")
+        st.checkbox(g.t("new_training"), key="new_training")
+        st.button(g.t("create"), key="create", on_click=_create, args=(g,), type="primary",
+                  disabled=session.actor() == "unnamed officer" and not st.session_state.get("actor"))
+
+    with st.expander(g.t("import_title")):
+        st.file_uploader(g.t("import_title"), type=["json", "pdf"], key="import_file",
+                         label_visibility="collapsed")
+        st.checkbox(g.t("import_as_new"), key="import_as_new")
+        st.button(g.t("open"), key="import", on_click=_import, args=(g,))
+
+    st.text_input(g.t("filter_text"), key="f_text")
+    filters = _filters(g)
+    sort_keys = ["updated_desc", "updated_asc", "reference", "importing_state", "status"]
+    sort = st.selectbox(g.t("sort_by"), sort_keys, key="f_sort", format_func=lambda k: g.t(f"sort_{k}"))
+    page_no = int(st.session_state.get("list_page", 1))
+    try:
+        page = session.store().list(filters, sort=sort, page=page_no, page_size=PAGE_SIZE)
+    except StoreError as err:
+        st.error(str(err))
+        return
+    pages = max(1, math.ceil(page.total / PAGE_SIZE))
+    if page_no > pages:
+        st.session_state["list_page"] = pages
+        st.rerun()
+    st.caption(g.t("page_of", page=page_no, pages=pages, total=page.total))
+    if not page.rows:
+        st.info(g.t("no_assessments"))
+    for row in page.rows:
+        _row(g, row)
+    prev, _, nxt = st.columns([1, 3, 1])
+    prev.button(g.t("prev_page"), key="prev_page", disabled=page_no <= 1,
+                on_click=lambda: st.session_state.update(list_page=page_no - 1))
+    nxt.button(g.t("next_page"), key="next_page", disabled=page_no >= pages,
+               on_click=lambda: st.session_state.update(list_page=page_no + 1))
+
+
+def _row(g: Guidance, row) -> None:  # noqa: ANN001 (a store ListRow)
+    with st.container(border=True):
+        badges = [row.status.upper()] + (["TRAINING"] if row.training else []) + \
+            (["ARCHIVED"] if row.archived else [])
+        outcome = g.catalogues.outcomes.get(row.outcome, "—") if row.outcome else "—"
+        st.markdown(f"**{row.reference or row.id}** · {row.importing_state or '—'} · {row.end_user or '—'}")
+        st.caption(f"{' · '.join(badges)} · rev. {row.revision} · {outcome} · {row.officer or '—'} · "
+                   f"{row.updated_at:%Y-%m-%d %H:%M} · {row.id}")
+        cols = st.columns(5)
+        cols[0].button(g.t("open"), key=f"open_{row.id}", on_click=st.session_state.update,
+                       kwargs={"switch_to": (WIZARD_PAGE, {"aid": row.id})})
+        cols[1].button(g.t("nav_history"), key=f"hist_{row.id}", on_click=st.session_state.update,
+                       kwargs={"switch_to": (HISTORY_PAGE, {"aid": row.id})})
+        cols[2].button(g.t("duplicate"), key=f"dup_{row.id}", on_click=_action, args=("duplicate", row.id))
+        cols[3].download_button(g.t("export_json"), data=lambda rid=row.id: session.store().export_json(rid),
+                                file_name=f"{row.id}.json", mime="application/json", key=f"exp_{row.id}",
+                                on_click="ignore")
+        if row.archived:
+            cols[4].button(g.t("restore"), key=f"restore_{row.id}", on_click=_action, args=("restore", row.id))
+        elif st.session_state.get("confirm_archive") == row.id:
+            st.warning(g.t("archive_confirm", ref=row.reference or row.id))
+            yes, no = st.columns(2)
+            yes.button(g.t("confirm"), key=f"archive_yes_{row.id}", on_click=_action, args=("archive", row.id))
+            no.button(g.t("cancel"), key=f"archive_no_{row.id}",
+                      on_click=lambda: st.session_state.pop("confirm_archive", None))
+        else:
+            cols[4].button(g.t("archive"), key=f"archive_{row.id}", on_click=st.session_state.update,
+                           kwargs={"confirm_archive": row.id})
+
+
+main()
