@@ -64,7 +64,9 @@ def table_row_keys(guidance: Guidance, assessment: Assessment, question: Questio
     keys = [f.id for f in guidance.catalogues.gbv_forms]
     if question.rows_where:
         screen_id, qid, column = question.rows_where.split(".")
-        marked = {row.get("row") for row in rows_of(assessment.answer(screen_id, qid)) if row.get(column) == "yes"}
+        # An uncertain row is carried forward too, so that "insufficient information" never drops a form.
+        marked = {row.get("row") for row in rows_of(assessment.answer(screen_id, qid))
+                  if row.get(column) in ("yes", INSUFFICIENT)}
         keys = [k for k in keys if k in marked]
     return keys
 
@@ -116,7 +118,12 @@ def _question_state(guidance: Guidance, a: Assessment, screen: Screen, q: Questi
         if not keys:
             return "answered"  # nothing to judge: e.g. no form found prevalent
         by_key = {r.get("row"): r for r in rows}
-        cells = [by_key.get(k, {}).get(c) for k in keys for c in choice_cols]
+        cells = []
+        for k in keys:
+            row = by_key.get(k, {})
+            # The first choice column is the row's gate: a form found not prevalent needs nothing more.
+            gate = row.get(choice_cols[0]) if choice_cols else None
+            cells += [gate] if gate == "no" else [row.get(c) for c in choice_cols]
     if any(_cell_empty(v) for v in cells):
         return "unanswered"
     if any(v == INSUFFICIENT for v in cells):

@@ -60,7 +60,7 @@ def _add_source(a: Assessment, _value: Any) -> None:
 
 
 def _opts(labels: dict[str, str], ids: tuple[str, ...]) -> list[Option]:
-    return [Option(id=i, label=labels.get(i, i)) for i in ids]
+    return [Option.model_construct(id=i, label=labels.get(i, i), help="") for i in ids]
 
 
 def _select(doc: OpenDoc, key: str, label: str, options: list[Option], current: str | None, change: Change,

@@ -1,0 +1,319 @@
+"""Whole assessments walked through the Streamlit app with AppTest, as an officer would."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.ui_driver import APP, PREVALENT, Wizard
+from wizard import flow
+from wizard.guidance import cached_guidance, load_guidance
+from wizard.model import INSUFFICIENT
+from wizard.store import Locked, Store
+
+
+@pytest.fixture(autouse=True)
+def isolated_store(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/ui.sqlite"
+    monkeypatch.setenv("WIZARD_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def store(isolated_store) -> Store:
+    return Store(isolated_store)
+
+
+def _finalise(w: Wizard) -> None:
+    w.goto("determination")
+    w.at.checkbox(key="finalise_confirm").check().run()
+    w.at.button(key="finalise").click().run()
+    w.ok()
+    w.generation += 1  # the locked model is re-read, so the widgets are made afresh
+
+
+def _findings(store: Store, aid: str) -> set[str]:
+    return {f.rule for f in flow.check(load_guidance("en"), store.get(aid).assessment)}
+
+
+def test_walk_to_authorise_with_conditions_then_finalise(store):
+    w = Wizard.start()
+    w.fill_case().fill_article6().fill_evidence()
+    w.fill_steps(serious=True, end_user_perpetrator=True, mitigation_credible=True)
+    w.fill_determination(overriding="no", outcome="authorise_with_conditions", gbv_ground=False,
+                         conditions="Post-shipment inspection at 6 and 18 months.")
+    a = store.get(w.aid).assessment
+    assert a.case.reference == "VEL-2026-0147"
+    assert a.case.items[0].category == "2(1)(h)" and a.case.items[0].quantity == 1200
+    assert a.determination.outcome == "authorise_with_conditions"
+    assert a.answer("mitigation", "residual_risk").value == "low"
+    assert flow.all_open_items(load_guidance("en"), a) == []
+
+    w.goto("summary")
+    text = w.texts()
+    assert "Every required question has an answer." in text
+    assert "No consistency problems found." in text
+    assert w.at.get("download_button"), "the PDF is downloadable from the summary"
+
+    _finalise(w)
+    stored = store.get(w.aid)
+    assert stored.assessment.status == "final"
+    assert "final and locked" in w.texts()
+    w.goto("case")
+    assert w.at.text_input(key=w.key("case", "case.reference")).disabled
+
+
+def test_walk_to_refusal_on_overriding_risk(store):
+    w = Wizard.start()
+    w.fill_case().fill_article6().fill_evidence()
+    w.fill_steps(serious=True, end_user_perpetrator=True, mitigation_credible=False, residual="high")
+    w.fill_determination(overriding="yes", outcome="refuse", gbv_ground=True)
+    a = store.get(w.aid).assessment
+    assert (a.determination.overriding_risk, a.determination.outcome, a.determination.gbv_ground) == \
+        ("yes", "refuse", True)
+    rules = _findings(store, w.aid)
+    # The end user abuses a serious form and no credible measure addresses it: flagged, not blocking.
+    assert "end_user_risk_unmitigated" in rules
+    assert not flow.blocking(flow.check(load_guidance("en"), a))
+    _finalise(w)
+    assert store.get(w.aid).assessment.status == "final"
+
+
+def test_walk_to_plain_authorisation_when_nothing_is_serious(store):
+    w = Wizard.start()
+    w.fill_case().fill_article6().fill_evidence()
+    w.fill_steps(serious=False, end_user_perpetrator=False, mitigation_credible=True)
+    w.fill_determination(overriding="no", outcome="authorise", gbv_ground=False)
+    a = store.get(w.aid).assessment
+    assert a.determination.outcome == "authorise"
+    assert _findings(store, w.aid) == set()
+    _finalise(w)
+    assert store.get(w.aid).assessment.status == "final"
+
+
+def test_walk_to_suspension_pending_information(store):
+    w = Wizard.start()
+    w.fill_case().fill_article6().fill_evidence()
+    w.fill_steps(serious=True, end_user_perpetrator=False, mitigation_credible=True)
+    w.goto("prevention")
+    w.radio("prevention", "accountability", "value", value=INSUFFICIENT)
+    w.fill_determination(overriding=INSUFFICIENT, outcome="suspend", gbv_ground=False)
+    assert "suspend_without_gap" in _findings(store, w.aid)
+    w.goto("evidence")
+    w.click("evidence", "add_gap")
+    w.text("evidence", "gap", 1, 0, "description", value="Prosecution figures for 2024-2025.")
+    w.text("evidence", "gap", 1, 0, "asked_of", value="Embassy of Veloria")
+    w.check("evidence", "gap", 1, 0, "art8")
+    w.day("evidence", "gap", 1, 0, "sent_on", value=date(2026, 11, 20))
+    a = store.get(w.aid).assessment
+    assert a.gaps[0].art8_request and a.gaps[0].sent_on == date(2026, 11, 20)
+    assert "suspend_without_gap" not in _findings(store, w.aid)
+    w.goto("summary")
+    text = w.texts()
+    assert "Answered \"insufficient information\"" in text
+    assert "Accountability" in text or "accountab" in text.lower()
+
+
+def test_article6_yes_forces_refusal(store):
+    w = Wizard.start()
+    w.fill_case().fill_article6(prohibited=True)
+    assert "the transfer is prohibited" in w.texts()
+    w.fill_determination(overriding="no", outcome="authorise", gbv_ground=False)
+    assert "art6_prohibits" in _findings(store, w.aid)
+    assert "must be \"refuse\"" in w.texts()
+    assert w.at.button(key="finalise").disabled, "an Art. 6 prohibition blocks finalising an authorisation"
+    w.radio("determination", "outcome", value="refuse")
+    assert "art6_prohibits" not in _findings(store, w.aid)
+
+
+def test_summary_lists_open_items_and_every_warning(store):
+    w = Wizard.start()
+    w.fill_case().fill_article6().fill_evidence()
+    w.fill_steps(serious=False, end_user_perpetrator=False, mitigation_credible=True)
+    w.fill_determination(overriding="yes", outcome="authorise", gbv_ground=True, triggers="")
+    w.goto("prevention")
+    w.radio("prevention", "effectiveness", "value", value=INSUFFICIENT)
+    w.goto("summary")
+    text = w.texts()
+    g = load_guidance("en")
+    for rule in ("overriding_requires_refusal", "overriding_without_serious_form", "no_reassessment_triggers",
+                 "authorise_on_insufficient_information"):
+        assert rule in _findings(store, w.aid)
+    assert g.t("rule_overriding_requires_refusal") in [e.value.split(": ", 1)[-1] for e in w.at.error]
+    assert g.t("rule_overriding_without_serious_form") in text
+    effectiveness = g.screen("prevention").question("effectiveness").label
+    assert effectiveness in text, "an insufficient-information answer is listed on the summary"
+
+
+def test_back_and_change_an_answer_keeps_every_other_answer(store):
+    w = Wizard.start()
+    w.fill_case().fill_article6().fill_evidence()
+    w.fill_steps(serious=True, end_user_perpetrator=False, mitigation_credible=True)
+    before = store.get(w.aid).assessment
+    # Back through the steps to flowchart step 1: the widget state of other screens is gone, the model is not.
+    for _ in range(4):
+        w.back()
+    assert w.at.query_params["screen"] == "prevalence"
+    radio = w.at.radio(key=w.key("prevalence", "forms", PREVALENT[1], "prevalent"))
+    assert radio.value == "yes", "the answer given earlier is shown again"
+    w.radio("prevalence", "forms", PREVALENT[1], "prevalent", value="no")
+    after = store.get(w.aid).assessment
+    assert after.answer("mitigation", "measures") == before.answer("mitigation", "measures")
+    assert after.case == before.case
+    # The seriousness table now only lists the one form still marked prevalent.
+    w.goto("seriousness")
+    assert w.at.radio(key=w.key("seriousness", "forms", PREVALENT[0], "serious")).value == "yes"
+    with pytest.raises(KeyError):
+        w.at.radio(key=w.key("seriousness", "forms", PREVALENT[1], "serious"))
+
+
+def test_fresh_session_on_the_same_url_finds_everything_at_the_same_screen(store):
+    w = Wizard.start()
+    w.fill_case().fill_article6()
+    w.goto("article6")
+    w.text("article6", "p3", "reasons", value="No knowledge of use in atrocity crimes <b>&</b> 🙂 无")
+    again = Wizard.open(w.aid, screen="article6")
+    assert again.at.query_params["screen"] == "article6"
+    assert again.at.radio(key=again.key("article6", "p1")).value == "no"
+    assert again.at.text_area(key=again.key("article6", "p3", "reasons")).value == \
+        "No knowledge of use in atrocity crimes <b>&</b> 🙂 无"
+    again.goto("case")
+    assert again.at.text_input(key=again.key("case", "case.reference")).value == "VEL-2026-0147"
+
+
+def test_two_sessions_editing_the_same_assessment_get_a_conflict(store):
+    a = Wizard.start()
+    a.fill_case()
+    b = Wizard.open(a.aid, screen="case")
+    a.text("case", "case.exporter", value="Exporter set in tab A")
+    b.text("case", "case.end_user", value="End user typed in tab B")  # b's copy is stale
+    assert "Someone else changed this assessment" in b.texts()
+    stored = store.get(a.aid).assessment
+    assert stored.case.exporter == "Exporter set in tab A"
+    assert stored.case.end_user != "End user typed in tab B", "a stale save never overwrites"
+    assert any(ch.path == "case.exporter" for ch in b.at.session_state["doc"].conflict.changes)
+    b.at.button(key="conflict_mine").click().run()
+    b.ok()
+    stored = store.get(a.aid).assessment
+    assert stored.case.exporter == "Exporter set in tab A" and stored.case.end_user == "End user typed in tab B"
+
+
+def test_final_assessment_cannot_change_and_reopens_as_a_new_revision(store):
+    w = Wizard.start()
+    w.fill_case().fill_article6().fill_evidence()
+    w.fill_steps(serious=False, end_user_perpetrator=False, mitigation_credible=True)
+    w.fill_determination(overriding="no", outcome="authorise", gbv_ground=False)
+    _finalise(w)
+    final = store.get(w.aid)
+    with pytest.raises(Locked):
+        store.save(final.assessment.model_copy(update={"officer": "someone"}), final.version, "x")
+    w.goto("case")
+    w.at.text_input(key="reopen_reason").input("New NGO report received (Art. 7(7)).").run()
+    w.at.button(key="reopen").click().run()
+    w.ok()
+    reopened = store.get(w.aid).assessment
+    assert (reopened.status, reopened.revision) == ("draft", 2)
+    assert store.load_revision(w.aid, 1).status == "final"
+    w.generation += 1
+    w.text("case", "case.end_use", value="Changed after reopening.")
+    assert store.get(w.aid).assessment.case.end_use == "Changed after reopening."
+    assert store.load_revision(w.aid, 1).case.end_use != "Changed after reopening."
+
+
+def test_a_failed_save_says_so_and_keeps_the_typed_text(store, monkeypatch):
+    w = Wizard.start()
+    w.goto("case")
+
+    def broken(*_args, **_kwargs):
+        from wizard.store import DatabaseError
+
+        raise DatabaseError("database is locked")
+
+    monkeypatch.setattr(Store, "save", broken)
+    w.at.text_input(key=w.key("case", "case.reference")).input("typed while the database is down").run()
+    assert any("NOT saved" in e.value for e in w.at.error)
+    assert w.at.text_input(key=w.key("case", "case.reference")).value == "typed while the database is down"
+    monkeypatch.undo()
+    assert store.get(w.aid).assessment.case.reference == ""
+
+
+def test_the_step_list_shows_both_numberings_and_marks_completion(store):
+    w = Wizard.start()
+    w.goto("mitigation")
+    assert "4 of 5 · flowchart step 5" in w.texts()
+    w.goto("overriding_risk")
+    assert "5 of 5 · flowchart step 4" in w.texts()
+    labels = [b.label for b in w.at.button if (b.key or "").startswith("nav_")]
+    assert labels.index(next(x for x in labels if "[5]" in x)) < labels.index(next(x for x in labels if "[4]" in x))
+    w.fill_article6()
+    labels = {b.key: b.label for b in w.at.button if (b.key or "").startswith("nav_")}
+    assert labels["nav_article6"].startswith("✓") and labels["nav_prevalence"].startswith("○")
+
+
+def test_guidance_that_fails_to_load_gives_an_error_page_not_a_traceback(tmp_path, monkeypatch):
+    import shutil
+
+    import wizard.guidance as guidance_module
+
+    broken = tmp_path / "guidance"
+    shutil.copytree(guidance_module.GUIDANCE_ROOT, broken)
+    (broken / "en" / "meta.yaml").write_text("version: [unclosed\n")
+    monkeypatch.setattr(guidance_module, "GUIDANCE_ROOT", broken)
+    cached_guidance.cache_clear()
+    try:
+        from streamlit.testing.v1 import AppTest
+
+        at = AppTest.from_file(APP, default_timeout=30).run()
+        assert not at.exception
+        assert any("could not be loaded" in e.value for e in at.error)
+        assert "meta.yaml, line 2: not valid YAML" in at.code[0].value  # the parser stops at the end
+    finally:
+        cached_guidance.cache_clear()
+
+
+def test_assessments_page_filters_archives_restores_and_duplicates(store):
+    first = Wizard.start()
+    first.fill_case(reference="VEL-A-1")
+    second = Wizard.start()
+    second.fill_case(reference="EAST-B-2")
+    at = second.at
+    at.switch_page("wizard/ui/pages/assessments.py").run()
+    at.text_input(key="f_text").input("EAST").run()
+    assert "1 assessments" in "\n".join(c.value for c in at.caption)
+    at.button(key=f"archive_{second.aid}").click().run()
+    at.button(key=f"archive_yes_{second.aid}").click().run()
+    assert store.get(second.aid).archived
+    assert "0 assessments" in "\n".join(c.value for c in at.caption)
+    at.selectbox(key="f_show").set_value("archived").run()
+    at.button(key=f"restore_{second.aid}").click().run()
+    assert not store.get(second.aid).archived
+    at.text_input(key="f_text").input("VEL-A").run()
+    at.selectbox(key="f_show").set_value("active").run()
+    at.button(key=f"dup_{first.aid}").click().run()
+    at.text_input(key="f_text").input("VEL-A-1").run()
+    assert "2 assessments" in "\n".join(c.value for c in at.caption)
+    assert not at.exception
+
+
+def test_history_page_shows_who_changed_what(store):
+    w = Wizard.start(officer="Officer Lin")
+    w.fill_case()
+    w.at.switch_page("wizard/ui/pages/history.py").run()
+    assert not w.at.exception
+    table = w.at.dataframe[0].value
+    assert "case.reference" in set(table.iloc[:, 4])
+    assert "Officer Lin" in set(table.iloc[:, 1])
+
+
+def test_training_assessment_is_marked(store):
+    w = Wizard.start(training=True)
+    assert store.get(w.aid).assessment.training
+    assert "TRAINING" in w.texts()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _guidance_loaded_once():
+    cached_guidance.cache_clear()
+    yield
+    cached_guidance.cache_clear()
