@@ -11,7 +11,8 @@ def page(path: str, key: str, title: str, icon: str, url_path: str, default: boo
 
 
 pages = [
-    page("wizard/ui/pages/assessments.py", "nav_assessments", "Assessments", ":material/folder_open:", "assessments", default=True),
+    page("wizard/ui/pages/assessments.py", "nav_assessments", "Assessments", ":material/folder_open:", "assessments",
+         default=True),
     page("wizard/ui/pages/assessment.py", "nav_wizard", "Assessment", ":material/checklist:", "assess"),
     page("wizard/ui/pages/history.py", "nav_history", "History", ":material/history:", "history"),
     page("wizard/ui/pages/guidance.py", "nav_guidance", "Guidance", ":material/menu_book:", "guidance"),

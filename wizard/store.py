@@ -30,7 +30,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, create_engine, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    create_engine,
+    event,
+    false,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -47,6 +59,9 @@ DB_FILENAME = "assessments.sqlite"
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_PAGE_SIZE = 500
 ACTOR_MAX = 200
+# List columns keep at most this many characters: a PostgreSQL B-tree entry must stay under ~2.7 kB.
+LIST_TEXT_MAX = 500
+SEARCH_INDEX = "ix_assessments_search"  # SQLite only (migration 0002)
 # Fields only the store changes (create, finalise, reopen, import); a save that changes them is refused.
 STORE_OWNED = ("id", "revision", "status", "created_at", "finalised_at")
 
@@ -219,6 +234,12 @@ def make_engine(url: str) -> Engine:
         Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(u, connect_args={"timeout": 30})
 
+    class _Compiler(engine.dialect.statement_compiler):
+        def get_from_hint_text(self, table, text):
+            return text  # SQLAlchemy drops table hints on SQLite; we need "INDEXED BY" (see Store.list)
+
+    engine.dialect.statement_compiler = _Compiler
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # the "begin" hook below issues BEGIN itself
@@ -248,8 +269,8 @@ def _match(column, value: Match):
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        return column == value
-    return column.in_(list(value))
+        return column == value[:LIST_TEXT_MAX]
+    return column.in_([v[:LIST_TEXT_MAX] for v in value])
 
 
 def _like_escape(text: str) -> str:
@@ -356,23 +377,33 @@ class Store:
             _match(A.status, f.status), _match(A.importing_state, f.importing_state),
             _match(A.officer, f.officer), _match(A.outcome, f.outcome)) if c is not None]
         if f.only_archived:
-            conds.append(A.archived.is_(True))
+            conds.append(A.archived == true())
         elif not f.include_archived:
-            conds.append(A.archived.is_(False))
+            conds.append(A.archived == false())
         if f.training is not None:
             conds.append(A.training.is_(f.training))
         if f.date_from:
             conds.append(A.updated_at >= datetime.combine(f.date_from, time(), UTC))
         if f.date_to:
             conds.append(A.updated_at < datetime.combine(f.date_to + timedelta(days=1), time(), UTC))
-        if f.text and f.text.strip():
-            conds.append(A.search.like(f"%{_like_escape(f.text.strip().lower())}%", escape="\\"))
+        text = (f.text or "").strip().lower()
+        if text:
+            conds.append(A.search.like(f"%{_like_escape(text)}%", escape="\\"))
         where = and_(True, *conds)
+        count = select(func.count()).select_from(assessments).where(where)
+        ids = select(A.id).where(where).order_by(*SORTS[sort])
+        if text:
+            # SQLite's planner would walk the updated_at index and visit every row; the covering index is
+            # ten times faster for a substring search, however rare or common the match.
+            hint = f"INDEXED BY {SEARCH_INDEX}"
+            count = count.with_hint(assessments, hint, "sqlite")
+            ids = ids.with_hint(assessments, hint, "sqlite")
         with self._tx() as conn:
-            total = conn.execute(select(func.count()).select_from(assessments).where(where)).scalar_one()
+            total = conn.execute(count).scalar_one()
             page = min(max(1, page), max(1, -(-total // page_size)))
-            rows = conn.execute(select(*LIST_COLUMNS).where(where).order_by(*SORTS[sort])
-                                .limit(page_size).offset((page - 1) * page_size))
+            # Pick the page's ids first (index-only), then read just those rows.
+            page_ids = ids.limit(page_size).offset((page - 1) * page_size)
+            rows = conn.execute(select(*LIST_COLUMNS).where(A.id.in_(page_ids)).order_by(*SORTS[sort]))
             return ListPage([ListRow(*r) for r in rows], total, page, page_size)
 
     def filter_options(self) -> dict[str, list[str]]:
@@ -563,9 +594,9 @@ class Store:
 
 
 def _columns(a: Assessment) -> dict[str, Any]:
-    c = a.case
-    return dict(revision=a.revision, status=a.status, training=a.training, reference=c.reference,
-                importing_state=c.importing_state, end_user=c.end_user, officer=a.officer,
+    c, cut = a.case, LIST_TEXT_MAX
+    return dict(revision=a.revision, status=a.status, training=a.training, reference=c.reference[:cut],
+                importing_state=c.importing_state[:cut], end_user=c.end_user[:cut], officer=a.officer[:cut],
                 outcome=a.determination.outcome, search=search_key(c.reference, c.end_user))
 
 

@@ -17,7 +17,7 @@ import streamlit as st
 
 from wizard.guidance import Guidance, GuidanceError, cached_guidance
 from wizard.model import Assessment
-from wizard.store import Conflict, Locked, NotFound, Store, StoreError, Stored, database_url
+from wizard.store import Conflict, Locked, NotFound, Store, Stored, StoreError, database_url
 
 Change = Callable[[Assessment, Any], None]
 

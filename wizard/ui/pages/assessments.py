@@ -134,7 +134,7 @@ def main() -> None:
                on_click=lambda: st.session_state.update(list_page=page_no + 1))
 
 
-def _row(g: Guidance, row) -> None:  # noqa: ANN001 (a store ListRow)
+def _row(g: Guidance, row) -> None:
     with st.container(border=True):
         badges = [row.status.upper()] + (["TRAINING"] if row.training else []) + \
             (["ARCHIVED"] if row.archived else [])
