@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
-from wizard.guidance import Guidance, Question, load_guidance
+from wizard.guidance import GUIDANCE_ROOT, Guidance, Question, load_guidance
 from wizard.model import (
     Answer,
     Article6Answer,
@@ -92,15 +93,18 @@ def veloria_sources() -> list[Source]:
              publisher="Women's Legal Aid Network Veloria", type="ngo", info_date=date(2025, 6, 1),
              reference="https://example.org/wlan/silenced", reliability="medium",
              findings="42 documented attacks on women human rights defenders during the 2025 protests."),
-        _src(id="S5", title="Embassy report on the Rapid Response Directorate", publisher="Embassy in Veloria",
-             type="diplomatic", info_date=date(2026, 1, 20), reference="closed file 2026/VEL/007",
-             reliability="high", findings="Vetting of the Directorate's units started in 2025 with EU support."),
-        _src(id="S6", title="National femicide statistics 2024", publisher="Veloria National Statistics Office",
+        _src(id="S5", title="Embassy report on the Rapid Response Directorate",
+             publisher="Embassy in Veloria", type="diplomatic", info_date=date(2026, 1, 20),
+             reference="closed file 2026/VEL/007", reliability="high",
+             findings="Vetting of the Directorate's units started in 2025 with EU support."),
+        _src(id="S6", title="National femicide statistics 2024",
+             publisher="Veloria National Statistics Office",
              type="government", info_date=date(2024, 12, 31), reference="https://example.org/vnso/femicide",
              reliability="medium", findings="318 femicides in 2024, 104 with firearms."),
         _src(id="S7", title="National arms export policy: risk thresholds", publisher="Export Control Office",
              type="government", info_date=date(2025, 9, 1), reference="ECO policy note 12",
-             reliability="high", findings="Overriding risk read as a clear risk (EU Common Position standard)."),
+             reliability="high",
+             findings="Overriding risk read as a clear risk (EU Common Position standard)."),
     ]
 
 
@@ -161,7 +165,8 @@ def build_assessment(guidance: Guidance, outcome: str = "authorise_with_conditio
     )
     if prohibited:
         a.article6 = Article6Screen(
-            p1=Article6Answer(answer="yes", reasons="UN Security Council arms embargo on Veloria (fictional)."),
+            p1=Article6Answer(answer="yes",
+                              reasons="UN Security Council arms embargo on Veloria (fictional)."),
             p2=Article6Answer(answer="no", reasons="No other relevant obligation."),
             p3=Article6Answer(answer="no", reasons="No knowledge of use in atrocity crimes."))
     else:
@@ -327,13 +332,19 @@ def _answer_unknown_questions(guidance: Guidance, a: Assessment) -> None:
 
 
 @pytest.fixture(scope="session")
-def guidance() -> Guidance:
-    return load_guidance("en")
+def guidance_root() -> Path:
+    """The real guidance folder (``guidance/``), for tests that copy it and break the copy."""
+    return GUIDANCE_ROOT
+
+
+@pytest.fixture(scope="session")
+def guidance(guidance_root: Path) -> Guidance:
+    return load_guidance("en", root=guidance_root)
 
 
 @pytest.fixture
 def make_assessment(guidance: Guidance) -> Callable[..., Assessment]:
-    """``make_assessment(outcome="authorise_with_conditions", *, prohibited=False)``: a fresh copy each call."""
+    """``make_assessment(outcome="authorise_with_conditions", *, prohibited=False)``: a new case per call."""
 
     def make(outcome: str = "authorise_with_conditions", *, prohibited: bool = False) -> Assessment:
         return build_assessment(guidance, outcome, prohibited=prohibited)

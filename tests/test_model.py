@@ -26,7 +26,8 @@ from wizard.model import (
     to_json,
 )
 
-NASTY = "<b>&amp; 'quoted' \"double\" </para> & < > \\ \u00a0\t\r\n 🛡️👩🏽‍⚖️ 基于性别的暴力行为 高于一切的风险 \u202e"
+NASTY = ("<b>&amp; 'quoted' \"double\" </para> & < > \\ \u00a0\t\r\n 🛡️👩🏽‍⚖️ "
+         "基于性别的暴力行为 高于一切的风险 \u202e")
 
 
 def roundtrip(a: Assessment) -> Assessment:
@@ -298,8 +299,6 @@ def test_unknown_format_version_is_refused(make_assessment, version):
     assert refusal(d) == (f"format_version: {version!r} is not a known format version (this tool reads 1)")
 
 
-@pytest.mark.xfail(strict=True, reason="model.from_dict compares with != and Literal[1] is lax: JSON true "
-                                       "(== 1 in Python) is accepted as format version 1")
 def test_boolean_format_version_is_refused(make_assessment):
     d = doc(make_assessment)
     d["format_version"] = True
@@ -323,7 +322,7 @@ def test_json_that_is_not_an_object_is_refused(text):
 @pytest.mark.parametrize("text", ["", "{", "{'format_version': 1}", "{\"format_version\": 1,}", "not json",
                                   b"\xff\xfe{}"])
 def test_invalid_json_is_refused(text):
-    with pytest.raises(AssessmentFormatError, match="^not valid JSON: "):
+    with pytest.raises(AssessmentFormatError, match=r"^not valid JSON: "):
         from_json(text)
 
 
@@ -340,8 +339,6 @@ def test_lone_surrogate_is_refused_with_the_field_named():
         from_json('{"format_version": 1, "officer": "\\ud800"}')
 
 
-@pytest.mark.xfail(strict=True, reason="model.Item.value accepts float('inf') (ge=0 holds) but to_json writes "
-                                       "null, so the round trip silently loses the value")
 def test_infinite_value_is_refused_or_round_trips():
     try:
         a = Assessment(case=CaseDetails(items=[Item(value=float("inf"))]))
@@ -355,7 +352,7 @@ def test_assessment_helpers(make_assessment):
     assert a.source_ids() == ["S1", "S2", "S3", "S4", "S5", "S6", "S7"]
     assert a.next_source_id() == "S8"
     a.evidence = [Source(id="S2")]
-    assert a.next_source_id() == "S1"
+    assert a.next_source_id() == "S3"  # never an id in use, never below the count
     a.evidence = [Source(id="S1"), Source(id="S2"), Source(id="S4")]
     assert a.next_source_id() == "S5"
     assert a.answer("nowhere", "nothing") == Answer()

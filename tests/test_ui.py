@@ -68,13 +68,14 @@ def test_walk_to_refusal_on_overriding_risk(store):
     w = Wizard.start()
     w.fill_case().fill_article6().fill_evidence()
     w.fill_steps(serious=True, end_user_perpetrator=True, mitigation_credible=False, residual="high")
+    # The end user abuses a serious form and no credible measure addresses it: flagged while undecided...
+    assert "end_user_risk_unmitigated" in _findings(store, w.aid)
     w.fill_determination(overriding="yes", outcome="refuse", gbv_ground=True)
     a = store.get(w.aid).assessment
     assert (a.determination.overriding_risk, a.determination.outcome, a.determination.gbv_ground) == \
         ("yes", "refuse", True)
-    rules = _findings(store, w.aid)
-    # The end user abuses a serious form and no credible measure addresses it: flagged, not blocking.
-    assert "end_user_risk_unmitigated" in rules
+    # ...and moot once the export is refused.
+    assert "end_user_risk_unmitigated" not in _findings(store, w.aid)
     assert not flow.blocking(flow.check(load_guidance("en"), a))
     _finalise(w)
     assert store.get(w.aid).assessment.status == "final"

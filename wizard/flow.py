@@ -49,7 +49,7 @@ def screen_label(guidance: Guidance, screen: Screen) -> str:
     for p in step_positions(guidance):
         if p.screen.id == screen.id:
             return guidance.t("step_label", index=p.index, total=p.total, flowchart=screen.flowchart_step,
-                              title=screen.title)
+                              title=screen.short_title or screen.title)
     return screen.title
 
 
@@ -136,7 +136,7 @@ def open_items(guidance: Guidance, a: Assessment, screen: Screen) -> list[Open]:
     out: list[Open] = []
 
     def typed(key: str, value: object) -> None:
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value.strip()):
             out.append(Open(screen.id, key, screen.field(key).label, "unanswered"))
         elif value == INSUFFICIENT:
             out.append(Open(screen.id, key, screen.field(key).label, "insufficient"))
@@ -151,6 +151,8 @@ def open_items(guidance: Guidance, a: Assessment, screen: Screen) -> list[Open]:
         for key, part in a.article6.parts().items():
             typed(key, part.answer)
     elif screen.kind == "step":
+        if a.article6.prohibited:
+            return out  # Art. 6 prohibits the transfer: the Art. 7 steps do not apply
         for q in screen.questions:
             state = _question_state(guidance, a, screen, q)
             if state == "insufficient" or (state == "unanswered" and q.required):
@@ -162,7 +164,8 @@ def open_items(guidance: Guidance, a: Assessment, screen: Screen) -> list[Open]:
             out.append(Open(screen.id, "sources", screen.field("sources").label, "unanswered"))
     elif screen.kind == "determination":
         d = a.determination
-        typed("overriding_risk", d.overriding_risk)
+        if not a.article6.prohibited:
+            typed("overriding_risk", d.overriding_risk)
         typed("outcome", d.outcome)
         typed("gbv_ground", d.gbv_ground)
         typed("reasons", d.reasons)
@@ -284,7 +287,7 @@ def check(guidance: Guidance, a: Assessment, today: date | None = None) -> list[
     prevalence = a.answer("prevalence", "forms")
     addressed = {f for m in measures if m.get("credible") == "yes"
                  for f in (m.get("risks_addressed") or []) if isinstance(f, str)}
-    for form in serious:
+    for form in serious if d.outcome != "refuse" else []:  # moot once the export is refused
         perps = row_for(prevalence, form).get("perpetrators") or []
         if "intended_end_user" in perps and form not in addressed:
             out.append(Finding("end_user_risk_unmitigated", "mitigation",
@@ -307,7 +310,7 @@ def check(guidance: Guidance, a: Assessment, today: date | None = None) -> list[
             continue
         for q in screen.questions:
             ans = a.answer(screen.id, q.id)
-            if ans.is_empty or ans.insufficient or not q.ask_evidence:
+            if ans.is_empty or ans.insufficient:
                 continue
             if q.type == "table":
                 has_evidence_col = any(c.type == "evidence" for c in q.columns)
@@ -317,7 +320,7 @@ def check(guidance: Guidance, a: Assessment, today: date | None = None) -> list[
                         name = _form_label(guidance, row["row"]) if row.get("row") else row.get("measure") or "?"
                         out.append(Finding("finding_without_evidence", screen.id,
                                            t("rule_finding_without_evidence", question=f"{q.label}: {name}")))
-            elif q.type in ("choice", "multi") and not ans.evidence:
+            elif q.type in ("choice", "multi") and q.ask_evidence and not ans.evidence:
                 out.append(Finding("finding_without_evidence", screen.id,
                                    t("rule_finding_without_evidence", question=q.label)))
     for s in a.evidence:

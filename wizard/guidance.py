@@ -8,6 +8,7 @@ so that a reviewer who broke a file can mend it without reading Python.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -248,12 +249,44 @@ def _read_yaml(path: Path, root: Path) -> tuple[Any, _Located]:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+        # For an unclosed quote or bracket the problem is found at the end of the file; the line where the
+        # construct opens is the one a reviewer needs.
+        scanning = (err.context or "").startswith("while scanning")
+        mark = (err.context_mark if scanning else None) or err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
-        raise GuidanceError([f"{rel}, line {line}: not valid YAML: {err.problem or err}"]) from None
+        detail = f"{err.problem}" + (f" ({err.context} at line {err.context_mark.line + 1})"
+                                     if err.context and err.context_mark else "")
+        raise GuidanceError([f"{rel}, line {line}: not valid YAML: {detail}"]) from None
     except yaml.YAMLError as err:
         raise GuidanceError([f"{rel}: not valid YAML: {err}"]) from None
+    problems = list(_key_problems(node, rel))
+    if problems:
+        raise GuidanceError(problems)
     return data, _Located(rel, node)
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _key_problems(node: yaml.Node | None, rel: Path, path: str = "") -> Iterator[str]:
+    """Keys that YAML would silently misread: repeated keys (the last wins) and unquoted yes/no/on/off/numbers."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            name = str(key.value)
+            line = key.start_mark.line + 1
+            where = f"{path}.{name}" if path else name
+            if key.tag != _STR_TAG:
+                yield (f"{rel}, line {line}, key {where}: the key {name!r} is not read as text "
+                       f"(YAML takes it as {key.tag.rsplit(':', 1)[-1]}); put it in quotes")
+            if name in seen:
+                yield (f"{rel}, line {line}, key {where}: the key appears twice in the same mapping "
+                       f"(first at line {seen[name]}); the first text would be lost")
+            seen.setdefault(name, line)
+            yield from _key_problems(value, rel, where)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from _key_problems(item, rel, f"{path}.{i}" if path else str(i))
 
 
 def _validate(model: type[BaseModel], data: Any, where: _Located) -> Any:
@@ -301,7 +334,7 @@ def load_guidance(language: str = "en", root: Path | None = None) -> Guidance:
         raise GuidanceError(problems)
 
     meta, meta_at = load(Meta, base / "meta.yaml")
-    catalogues, _ = load(Catalogues, base / "catalogues.yaml")
+    catalogues, catalogues_at = load(Catalogues, base / "catalogues.yaml")
     glossary_doc, _ = load(_GlossaryFile, base / "glossary.yaml")
     ui_doc, _ = load(_UiFile, base / "ui.yaml")
     screen_files = sorted((base / "screens").glob("*.yaml"))
@@ -326,9 +359,9 @@ def load_guidance(language: str = "en", root: Path | None = None) -> Guidance:
         problems.append(f"{meta_at.path}, line {meta_at.line_of(('order',))}, key order: a screen appears twice")
     for sid, (_screen, where) in screens.items():
         if sid not in meta.order:
-            problems.append(f"{where.path}, line 1, key id: screen {sid!r} is not in meta.yaml's order")
+            problems.append(f"{where.path}, line {where.line_of(('id',))}, key id: screen {sid!r} is not in "
+                            "meta.yaml's order")
     advice_ids = {a.id for a in meta.cross_cutting}
-    form_ids = {f.id for f in catalogues.gbv_forms}
     for screen, where in screens.values():
         for i, aid in enumerate(screen.cross_cutting):
             if aid not in advice_ids:
@@ -339,13 +372,7 @@ def load_guidance(language: str = "en", root: Path | None = None) -> Guidance:
                 problems.append(f"{where.path}, line {where.line_of(('questions', qi, 'rows_where'))}, key "
                                 f"questions.{qi}.rows_where: must name a table column on an earlier screen as "
                                 f"SCREEN.QUESTION.COLUMN, got {q.rows_where!r}")
-    for key_name, catalogue in (("item_categories", catalogues.item_categories),):
-        from wizard.model import ITEM_CATEGORIES
-        missing = set(ITEM_CATEGORIES) - set(catalogue)
-        if missing:
-            problems.append(f"{base.name}/catalogues.yaml, key {key_name}: missing {sorted(missing)}")
-    if not form_ids:
-        problems.append(f"{base.name}/catalogues.yaml, key gbv_forms: empty")
+    problems += _catalogue_gaps(catalogues, catalogues_at)
     if problems:
         raise GuidanceError(problems)
 
@@ -353,6 +380,23 @@ def load_guidance(language: str = "en", root: Path | None = None) -> Guidance:
     files = [*needed, *screen_files]
     return Guidance(language=language, version=meta.version, digest=_digest(files), meta=meta,
                     screens=ordered, catalogues=catalogues, glossary=glossary_doc.terms, ui=ui_doc.strings)
+
+
+def _catalogue_gaps(catalogues: Catalogues, where: _Located) -> list[str]:
+    """Every value the model can hold needs a label, or the UI and the record would show raw ids."""
+    from wizard import model
+
+    needed = {"item_categories": model.ITEM_CATEGORIES, "outcomes": model.OUTCOMES,
+              "source_types": model.SOURCE_TYPES, "reliabilities": model.RELIABILITIES,
+              "consultation_kinds": model.CONSULTATION_KINDS,
+              "answers": ("yes", "no", model.INSUFFICIENT, "not_answered")}
+    problems = []
+    for key, ids in needed.items():
+        missing = [i for i in ids if i not in getattr(catalogues, key)]
+        if missing:
+            problems.append(f"{where.path}, line {where.line_of((key,))}, key {key}: no label for "
+                            f"{', '.join(missing)}")
+    return problems
 
 
 def _rows_where_resolves(ref: str, screen_id: str, screens: dict[str, tuple[Screen, _Located]],

@@ -54,7 +54,7 @@ class Item(Strict):
     description: LongText = ""
     category: ItemCategory | None = None
     quantity: int | None = Field(default=None, ge=0)
-    value: float | None = Field(default=None, ge=0)
+    value: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     currency: ShortText = ""
 
 
@@ -101,7 +101,9 @@ class Answer(Strict):
 
     @property
     def is_empty(self) -> bool:
-        return not self.insufficient and self.value in (None, "", [])
+        if self.insufficient:
+            return False
+        return self.value is None or self.value == [] or (isinstance(self.value, str) and not self.value.strip())
 
 
 class Source(Strict):
@@ -235,7 +237,7 @@ def from_dict(data: Any) -> Assessment:
     version = data.get("format_version")
     if version is None:
         raise AssessmentFormatError("format_version: missing")
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:  # JSON true == 1 in Python; refuse it
         raise AssessmentFormatError(
             f"format_version: {version!r} is not a known format version (this tool reads {FORMAT_VERSION})")
     try:

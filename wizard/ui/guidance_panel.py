@@ -5,22 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from wizard.guidance import Guidance, Screen
+from wizard.ui.text import md
 
 
 def _bullets(items: tuple[str, ...]) -> None:
-    st.markdown("\n".join(f"- {_md(i)}" for i in items))
-
-
-def _md(text: str) -> str:
-    """Guidance is plain text: keep Markdown from reinterpreting characters such as * _ # or $."""
-    for ch in "\\`*_{}[]<>#+-!|$~":
-        text = text.replace(ch, "\\" + ch)
-    return text
+    st.markdown("\n".join(f"- {md(i)}" for i in items))
 
 
 def screen_guidance(g: Guidance, screen: Screen, *, expanded: bool = True) -> None:
     st.markdown(f"**{g.t('purpose')}**")
-    st.markdown(_md(screen.purpose))
+    st.markdown(md(screen.purpose))
     if screen.order_note:
         st.info(f"**{g.t('order_heading')}** · {screen.order_note}")
     sections = [("guiding_questions", screen.guiding_questions), ("indicators", screen.indicators),
@@ -32,12 +26,12 @@ def screen_guidance(g: Guidance, screen: Screen, *, expanded: bool = True) -> No
     if screen.examples:
         with st.expander(g.t("examples")):
             for ex in screen.examples:
-                st.markdown(_md(ex))
+                st.markdown(md(ex))
     if screen.cross_cutting:
         with st.expander(g.t("advice")):
             for aid in screen.cross_cutting:
                 advice = g.cross_cutting(aid)
-                st.markdown(f"**{_md(advice.title)}**  \n{_md(advice.text)}")
+                st.markdown(f"**{md(advice.title)}**  \n{md(advice.text)}")
 
 
 def panel(g: Guidance, screen: Screen) -> None:

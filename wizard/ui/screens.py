@@ -22,6 +22,7 @@ from wizard.model import (
 )
 from wizard.ui import inputs
 from wizard.ui.session import Change, OpenDoc, bind, commit, widget_key
+from wizard.ui.text import md
 
 
 def set_path(path: str) -> Change:
@@ -183,7 +184,7 @@ def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     for i, s in enumerate(a.evidence):
         key = lambda name, i=i: widget_key(doc, screen.id, "source", n, i, name)  # noqa: E731
         used = ", ".join(titles.get(sid, sid) for sid in cited.get(s.id, [])) or "—"
-        with st.expander(f"{s.id} · {s.title or '—'}  ({used})", expanded=not s.title):
+        with st.expander(f"{md(s.id)} · {md(s.title or '—')}  ({md(used)})", expanded=not s.title):
             inputs.text(doc, key("title"), f("title").label, s.title, set_path(f"evidence.{i}.title"), area=False)
             left, right = st.columns(2)
             with left:

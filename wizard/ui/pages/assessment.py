@@ -8,6 +8,7 @@ from wizard import flow
 from wizard.guidance import Guidance, Screen
 from wizard.ui import guidance_panel, screens, session
 from wizard.ui.session import OpenDoc
+from wizard.ui.text import md
 
 
 def _goto(screen_id: str) -> None:
@@ -41,7 +42,7 @@ def _header(g: Guidance, doc: OpenDoc) -> None:
     if a.training:
         badges.append(g.t("training_badge"))
     ref = a.case.reference or a.id
-    st.title(f"{ref}")
+    st.title(md(ref))
     saved = g.t("saved_at", time=doc.saved_at.astimezone().strftime("%H:%M:%S")) if doc.saved_at else \
         g.t("not_saved")
     st.caption(f"{' · '.join(badges)} · rev. {a.revision} · {a.id} · {saved}")

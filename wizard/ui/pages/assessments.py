@@ -11,6 +11,7 @@ from wizard.guidance import Guidance
 from wizard.model import OUTCOMES, Assessment
 from wizard.store import ListFilter, StoreError
 from wizard.ui import session
+from wizard.ui.text import md
 
 PAGE_SIZE = 20
 WIZARD_PAGE = "wizard/ui/pages/assessment.py"
@@ -38,7 +39,7 @@ def _action(kind: str, aid: str) -> None:
             store.restore(aid, who)
         elif kind == "duplicate":
             stored = store.duplicate(aid, who)
-            st.session_state["list_notice"] = stored.assessment.case.reference or stored.assessment.id
+            st.session_state["list_notice"] = md(stored.assessment.case.reference or stored.assessment.id)
     except StoreError as err:
         st.session_state["list_error"] = str(err)
     st.session_state.pop("confirm_archive", None)
@@ -61,7 +62,7 @@ def _import(g: Guidance) -> None:
         st.session_state["list_error"] = g.t("import_refused", error=str(err))
         return
     a = stored.assessment
-    st.session_state["list_notice"] = g.t("import_done", ref=a.case.reference or a.id, id=a.id)
+    st.session_state["list_notice"] = g.t("import_done", ref=md(a.case.reference or a.id), id=a.id)
 
 
 def _filters(g: Guidance) -> ListFilter:
@@ -90,7 +91,8 @@ def main() -> None:
         return
     target = st.session_state.pop("switch_to", None)
     if target:
-        st.switch_page(target[0], query_params=target[1])
+        by = {"by": session.actor_default()} if session.actor_default() else {}
+        st.switch_page(target[0], query_params={**target[1], **by})
     st.title(g.t("assessments_title"))
     for key, show in (("list_error", st.error), ("list_notice", st.success)):
         if st.session_state.get(key):
@@ -139,8 +141,9 @@ def _row(g: Guidance, row) -> None:
         badges = [row.status.upper()] + (["TRAINING"] if row.training else []) + \
             (["ARCHIVED"] if row.archived else [])
         outcome = g.catalogues.outcomes.get(row.outcome, "—") if row.outcome else "—"
-        st.markdown(f"**{row.reference or row.id}** · {row.importing_state or '—'} · {row.end_user or '—'}")
-        st.caption(f"{' · '.join(badges)} · rev. {row.revision} · {outcome} · {row.officer or '—'} · "
+        st.markdown(f"**{md(row.reference or row.id)}** · {md(row.importing_state or '—')} · "
+                    f"{md(row.end_user or '—')}")
+        st.caption(f"{' · '.join(badges)} · rev. {row.revision} · {outcome} · {md(row.officer or '—')} · "
                    f"{row.updated_at:%Y-%m-%d %H:%M} · {row.id}")
         cols = st.columns(5)
         cols[0].button(g.t("open"), key=f"open_{row.id}", on_click=st.session_state.update,
@@ -154,7 +157,7 @@ def _row(g: Guidance, row) -> None:
         if row.archived:
             cols[4].button(g.t("restore"), key=f"restore_{row.id}", on_click=_action, args=("restore", row.id))
         elif st.session_state.get("confirm_archive") == row.id:
-            st.warning(g.t("archive_confirm", ref=row.reference or row.id))
+            st.warning(g.t("archive_confirm", ref=md(row.reference or row.id)))
             yes, no = st.columns(2)
             yes.button(g.t("confirm"), key=f"archive_yes_{row.id}", on_click=_action, args=("archive", row.id))
             no.button(g.t("cancel"), key=f"archive_no_{row.id}",

@@ -6,6 +6,7 @@ import streamlit as st
 
 from wizard.store import StoreError
 from wizard.ui import session
+from wizard.ui.text import md
 
 
 def _short(value: object) -> str:
@@ -22,7 +23,7 @@ def main() -> None:
         st.info(g.t("no_assessment_open"))
         return
     a = doc.assessment
-    st.title(g.t("history_title", ref=a.case.reference or a.id))
+    st.title(g.t("history_title", ref=md(a.case.reference or a.id)))
     store = session.store()
     try:
         revisions = store.revisions(a.id)
@@ -34,7 +35,7 @@ def main() -> None:
     for rev in revisions:
         with st.container(border=True):
             when = f"{rev.finalised_at:%Y-%m-%d %H:%M}" if rev.finalised_at else "—"
-            st.markdown(f"**rev. {rev.revision}** · {rev.status} · {when} · {rev.actor or '—'}")
+            st.markdown(f"**rev. {rev.revision}** · {rev.status} · {when} · {md(rev.actor or '—')}")
             if rev.status == "final":
                 from wizard import record
 
