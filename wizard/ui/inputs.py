@@ -80,35 +80,41 @@ def _options(g: Guidance, options: tuple[Option, ...], options_from: str | None)
 
 
 def choice(doc: OpenDoc, g: Guidance, key: str, label: str, options: list[Option], current: str | None,
-           change: Change, *, help: str = "", insufficient: bool = True, horizontal: bool = True) -> None:
+           change: Change, *, help: str = "", insufficient: bool = True, horizontal: bool = True,
+           hide_label: bool = False) -> None:
     ids = [o.id for o in options] + ([INSUFFICIENT] if insufficient else [])
     labels = {o.id: o.label for o in options} | {INSUFFICIENT: g.t("insufficient_information")}
     st.radio(label, ids, index=ids.index(current) if current in ids else None, key=key,
              format_func=lambda i: labels.get(i, i), horizontal=horizontal, help=help or None,
-             disabled=doc.locked, on_change=bind, args=(doc, key, change))
+             disabled=doc.locked, on_change=bind, args=(doc, key, change),
+             label_visibility="collapsed" if hide_label else "visible")
 
 
 def multi(doc: OpenDoc, key: str, label: str, options: list[Option], current: list[str], change: Change, *,
-          help: str = "") -> None:
+          help: str = "", hide_label: bool = False) -> None:
     labels = {o.id: o.label for o in options}
     ids = [o.id for o in options]
     st.multiselect(label, ids, default=[c for c in current if c in ids], key=key,
                    format_func=lambda i: labels.get(i, i), help=help or None, disabled=doc.locked,
-                   on_change=bind, args=(doc, key, change), placeholder="")
+                   on_change=bind, args=(doc, key, change), placeholder="",
+                   label_visibility="collapsed" if hide_label else "visible")
 
 
 def text(doc: OpenDoc, key: str, label: str, current: str, change: Change, *, help: str = "",
-         area: bool = True, height: int | None = None) -> None:
+         area: bool = True, height: int | None = None, hide_label: bool = False) -> None:
     widget = st.text_area if area else st.text_input
     kwargs: dict[str, Any] = {"height": height} if area and height else {}
+    if hide_label:
+        kwargs["label_visibility"] = "collapsed"
     widget(label, value=current or "", key=key, help=help or None, disabled=doc.locked, on_change=bind,
            args=(doc, key, change), **kwargs)
 
 
-def day(doc: OpenDoc, key: str, label: str, current: date | None, change: Change, *, help: str = "") -> None:
+def day(doc: OpenDoc, key: str, label: str, current: date | None, change: Change, *, help: str = "",
+        hide_label: bool = False) -> None:
     st.date_input(label, value=current, key=key, help=help or None, disabled=doc.locked, on_change=bind,
                   args=(doc, key, change), min_value=date(1945, 1, 1), max_value=date(2100, 12, 31),
-                  format="YYYY-MM-DD")
+                  format="YYYY-MM-DD", label_visibility="collapsed" if hide_label else "visible")
 
 
 def evidence_picker(doc: OpenDoc, g: Guidance, key: str, current: list[str], change: Change,
@@ -146,9 +152,15 @@ def table(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
         if not keys:
             st.info(g.t("no_rows_from"))
         labels = {f.id: f for f in g.catalogues.gbv_forms}
+        gate = next((c for c in q.columns if c.type == "choice"), None)
         for k in keys:
             row = next((r for r in rows_of(ans) if r.get("row") == k), {})
-            with st.expander(labels[k].label, expanded=False), st.container():
+            # The row's state shows on the closed expander: its first choice (e.g. prevalent: Yes) or "○".
+            state = row.get(gate.id) if gate else None
+            shown = (g.t("insufficient_information") if state == INSUFFICIENT else
+                     next((o.label for o in gate.options if o.id == state), None) if gate and state else None)
+            title = f"{labels[k].label} · {gate.label}: {shown}" if shown else f"{g.t('open_mark')} {labels[k].label}"
+            with st.expander(title, expanded=False), st.container():
                 st.caption(labels[k].description)
                 for col in q.columns:
                     _cell(doc, g, screen, q, col, k, row, widget_key(doc, screen.id, q.id, k, col.id))
@@ -178,17 +190,18 @@ def question(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
         if q.type == "choice":
             current = INSUFFICIENT if ans.insufficient else (ans.value if isinstance(ans.value, str) else None)
             choice(doc, g, k("value"), q.label, list(q.options), current,
-                   _answer_change(screen.id, q.id, "choice"))
+                   _answer_change(screen.id, q.id, "choice"), hide_label=True)
         else:
             if q.type == "multi":
-                multi(doc, k("value"), q.label, list(q.options),
-                      ans.value if isinstance(ans.value, list) else [], _answer_change(screen.id, q.id, "value"))
+                multi(doc, k("value"), q.label, list(q.options), ans.value if isinstance(ans.value, list) else [],
+                      _answer_change(screen.id, q.id, "value"), hide_label=True)
             elif q.type == "text":
                 text(doc, k("value"), q.label, ans.value if isinstance(ans.value, str) else "",
-                     _answer_change(screen.id, q.id, "value"))
+                     _answer_change(screen.id, q.id, "value"), hide_label=True)
             elif q.type == "date":
                 current_day = date.fromisoformat(ans.value) if isinstance(ans.value, str) and ans.value else None
-                day(doc, k("value"), q.label, current_day, _answer_change(screen.id, q.id, "value"))
+                day(doc, k("value"), q.label, current_day, _answer_change(screen.id, q.id, "value"),
+                    hide_label=True)
             else:
                 table(doc, g, screen, q)
             st.checkbox(g.t("insufficient_information"), value=ans.insufficient, key=k("insufficient"),

@@ -142,7 +142,7 @@ def article6(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
             if f.help:
                 st.caption(f.help)
             inputs.choice(doc, g, widget_key(doc, screen.id, part), f.label, yes_no, answer.answer,
-                          set_path(f"article6.{part}.answer"))
+                          set_path(f"article6.{part}.answer"), hide_label=True)
             inputs.text(doc, widget_key(doc, screen.id, part, "reasons"), screen.field("reasons").label,
                         answer.reasons, set_path(f"article6.{part}.reasons"), height=90)
     if a.article6.prohibited:
@@ -167,7 +167,7 @@ def overriding_finding(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
             st.caption(f.help)
         inputs.choice(doc, g, widget_key(doc, screen.id, "finding"), f.label,
                       yes_no, doc.assessment.determination.overriding_risk,
-                      set_path("determination.overriding_risk"))
+                      set_path("determination.overriding_risk"), hide_label=True)
 
 
 def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
@@ -291,7 +291,10 @@ def summary(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
 def record_download(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     from wizard import record
 
-    st.subheader(screen.field("record").label if "record" in screen.fields else g.t("download_pdf"))
+    record_text = g.screen("summary").field("record")  # one wording for the record wherever it is offered
+    st.subheader(record_text.label)
+    if record_text.help:
+        st.caption(record_text.help)
     a = doc.assessment
     missing = record.missing_glyphs(a)
     if missing:

@@ -16,6 +16,9 @@ def _goto(screen_id: str) -> None:
 
 
 def _mark(g: Guidance, doc: OpenDoc, screen: Screen) -> str:
+    if screen.kind == "summary":  # nothing to answer here: it is done when the whole assessment is
+        everything = flow.all_open_items(g, doc.assessment)
+        return g.t("complete_mark") if not everything else g.t("open_mark")
     items = flow.open_items(g, doc.assessment, screen)
     if not items:
         return g.t("complete_mark")
@@ -31,9 +34,10 @@ def _sidebar(g: Guidance, doc: OpenDoc, active: Screen) -> None:
             s = pos.screen
             prefix = f"{pos.index}. " if s.flowchart_step is None else f"{pos.index}. [{s.flowchart_step}] "
             label = f"{_mark(g, doc, s)} {prefix}{s.short_title or s.title}"
-            st.button(label, key=f"nav_{s.id}", on_click=_goto, args=(s.id,), use_container_width=True,
+            st.button(label, key=f"nav_{s.id}", on_click=_goto, args=(s.id,), width="stretch",
                       type="primary" if s.id == active.id else "secondary")
-        st.caption(g.meta.order_reason)
+        with st.expander(g.t("order_heading")):
+            st.caption(md(g.meta.order_reason))
 
 
 def _header(g: Guidance, doc: OpenDoc) -> None:
@@ -60,10 +64,10 @@ def _conflict(g: Guidance, doc: OpenDoc) -> None:
     with st.container(border=True):
         st.error(g.t("conflict_title"))
         st.write(g.t("conflict_body", mine=doc.stored.version, theirs=c.current.version))
-        rows = [{"field": ch.path, "before": _short(ch.old), "after": _short(ch.new), "by": ch.actor}
-                for ch in c.changes]
+        rows = [{g.t("col_field"): ch.path, g.t("col_old"): _short(ch.old), g.t("col_new"): _short(ch.new),
+                 g.t("col_who"): ch.actor} for ch in c.changes]
         if rows:
-            st.dataframe(rows, hide_index=True, use_container_width=True)
+            st.dataframe(rows, hide_index=True, width="stretch")
         left, right = st.columns(2)
         left.button(g.t("conflict_keep_theirs"), key="conflict_theirs", on_click=session.resolve_conflict,
                     args=(doc, False))
@@ -135,9 +139,9 @@ def _nav(g: Guidance, screen: Screen) -> None:
     i = ids.index(screen.id)
     left, _, right = st.columns([1, 3, 1])
     if i > 0:
-        left.button(g.t("back"), key="back", on_click=_goto, args=(ids[i - 1],), use_container_width=True)
+        left.button(g.t("back"), key="back", on_click=_goto, args=(ids[i - 1],), width="stretch")
     if i < len(ids) - 1:
-        right.button(g.t("next"), key="next", on_click=_goto, args=(ids[i + 1],), use_container_width=True,
+        right.button(g.t("next"), key="next", on_click=_goto, args=(ids[i + 1],), width="stretch",
                      type="primary")
 
 

@@ -47,7 +47,7 @@ def main() -> None:
     rows = [{g.t("col_when"): f"{e.at:%Y-%m-%d %H:%M:%S}", g.t("col_who"): e.actor, g.t("col_action"): e.action,
              "rev.": e.revision, g.t("col_field"): e.path or "", g.t("col_old"): _short(e.old),
              g.t("col_new"): _short(e.new or e.note)} for e in reversed(events)]
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 
 main()

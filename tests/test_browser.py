@@ -1,0 +1,246 @@
+"""The wizard in a real browser: Debian Chromium driven by Playwright against a real ``streamlit run``.
+
+The issue's requirement: a real browser reloads the page in the middle of a step and everything typed before
+the reload is still there (on screen and in the store). Also: typed text comes back exactly (no HTML
+injection), the Summary screen's PDF download is a real PDF, and a second tab with a stale copy is told about
+the conflict instead of overwriting the first tab's change.
+
+Needs /usr/bin/chromium (apt-get install chromium) and ``pip install playwright pypdf``; never
+``playwright install``. Without Chromium the module is skipped with the reason shown by ``-rs``; with
+``WIZARD_REQUIRE_BROWSER=1`` (CI) a missing browser is a failure. Screenshots go to /tmp/shots/
+(``WIZARD_SHOTS_DIR``). Fixtures: tests/browser_support.py.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+pytest.register_assert_rewrite("tests.browser_support")
+
+from tests.browser_support import (  # noqa: E402
+    OFFICER_FIELD,
+    TIMEOUT_MS,
+    Server,
+    Tab,
+    require_browser,
+    screenshot,
+    wait_for,
+)
+
+require_browser()
+
+from playwright.sync_api import expect  # noqa: E402 (only once the browser is known to be there)
+
+pytest_plugins = ["tests.browser_support"]  # the fixtures: server, store, chromium, context
+pytestmark = pytest.mark.browser
+
+A6 = {
+    "p1": "Art. 6(1): would the transfer violate a UN Security Council Chapter VII measure, in particular an "
+          "arms embargo?",
+    "p2": "Art. 6(2): would the transfer breach any other relevant obligation under an international "
+          "agreement your State has joined?",
+}
+CASE = {  # label on the case screen -> (model path, value)
+    "Licence or application reference": ("case.reference", "BRW-2026-0147"),
+    "Exporter": ("case.exporter", "Northgate Arms Ltd"),
+    "Importing State": ("case.importing_state", "Republic of Veloria"),
+    "End user": ("case.end_user", "Velorian National Police, Public Order Division"),
+    "Stated end use": ("case.end_use", "Replacement of service pistols for urban patrol units.\n"
+                                       "Second line: deployed in the capital."),
+}
+
+
+def _get(a: Any, path: str) -> Any:
+    for part in path.split("."):
+        a = getattr(a, part)
+    return a
+
+
+def wait_stored(store: Any, aid: str, path: str, value: Any, timeout: float = 20.0) -> Any:
+    """Poll the store until the assessment's field ``path`` holds ``value`` (autosave is server-side)."""
+    def probe() -> Any:
+        stored = store.get(aid)
+        return stored if _get(stored.assessment, path) == value else None
+
+    return wait_for(probe, timeout, what=f"{path} == {value!r} in the store (now "
+                                         f"{_get(store.get(aid).assessment, path)!r})")
+
+
+def test_reload_mid_step_keeps_everything_typed(context: Any, server: Server, store: Any) -> None:
+    tab = Tab(context.new_page(), server)
+    aid = tab.create_assessment("Officer Amina Diallo")
+    assert store.get(aid).assessment.officer == "Officer Amina Diallo"
+
+    for label, (path, value) in CASE.items():
+        tab.type(label, value)
+        wait_stored(store, aid, path, value)
+    screenshot(tab.page, "01-case")
+
+    tab.page.get_by_role("button", name="Next →").click()
+    tab.wait_screen("article6")
+    tab.expect_heading_of("article6")
+    # In the middle of the step: two of the three Art. 6 parts answered, the third left open.
+    tab.choose(A6["p1"], "No")
+    wait_stored(store, aid, "article6.p1.answer", "no")
+    tab.type("Reasons", "No UN Security Council measure applies to Veloria.", nth=0)
+    wait_stored(store, aid, "article6.p1.reasons", "No UN Security Council measure applies to Veloria.")
+    tab.choose(A6["p2"], "Insufficient information")
+    wait_stored(store, aid, "article6.p2.answer", "insufficient_information")
+    tab.type("Reasons", "Regional instrument: waiting for the legal adviser.", nth=1)
+    stored = wait_stored(store, aid, "article6.p2.reasons", "Regional instrument: waiting for the legal adviser.")
+    expect(tab.saved_caption()).to_contain_text("Saved at", timeout=TIMEOUT_MS)
+
+    tab.page.reload()
+
+    tab.expect_heading_of("article6")
+    assert tab.query()["aid"] == aid
+    assert tab.query()["screen"] == "article6"
+    expect(tab.radio(A6["p1"], "No")).to_be_checked(timeout=TIMEOUT_MS)
+    expect(tab.radio(A6["p2"], "Insufficient information")).to_be_checked()
+    expect(tab.textbox("Reasons", 0)).to_have_value("No UN Security Council measure applies to Veloria.")
+    expect(tab.textbox("Reasons", 1)).to_have_value("Regional instrument: waiting for the legal adviser.")
+    expect(tab.textbox("Reasons", 2)).to_have_value("")
+    expect(tab.saved_caption()).to_contain_text(aid)
+
+    tab.go("Case", "case")
+    for label, (_path, value) in CASE.items():
+        expect(tab.textbox(label)).to_have_value(value)
+    expect(tab.textbox("Assessing officer")).to_have_value("Officer Amina Diallo")
+
+    after = store.get(aid)
+    assert after.version == stored.version, "the reload and the navigation saved nothing by themselves"
+    a = after.assessment
+    assert [_get(a, path) for path, _ in CASE.values()] == [value for _, value in CASE.values()]
+    assert (a.article6.p1.answer, a.article6.p2.answer, a.article6.p3.answer) == \
+        ("no", "insufficient_information", None)
+    assert tab.dialogs == []
+
+
+HOSTILE = 'Unit <b>7</b> & <script>alert(1)</script> <img src=x onerror=alert(2)> 🚀👩🏽‍⚖️ 中文名称 "q" \'s\''
+
+
+def test_markup_emoji_and_chinese_come_back_exactly(context: Any, server: Server, store: Any) -> None:
+    tab = Tab(context.new_page(), server)
+    aid = tab.create_assessment("审查员 李娜 <i>x</i>")
+    tab.type("End user", HOSTILE)
+    wait_stored(store, aid, "case.end_user", HOSTILE)
+    area = HOSTILE + "\nline two & <br> 第二行"
+    tab.type("Stated end use", area)
+    wait_stored(store, aid, "case.end_use", area)
+    tab.type("Licence or application reference", HOSTILE)
+    wait_stored(store, aid, "case.reference", HOSTILE)
+
+    tab.page.reload()
+    tab.expect_heading_of("case")
+    expect(tab.textbox("End user")).to_have_value(HOSTILE, timeout=TIMEOUT_MS)
+    expect(tab.textbox("Stated end use")).to_have_value(area)
+    expect(tab.textbox("Licence or application reference")).to_have_value(HOSTILE)
+    expect(tab.textbox("Assessing officer")).to_have_value("审查员 李娜 <i>x</i>")
+    # The title shows the reference as text: no element was made from the typed markup.
+    title = tab.main().get_by_role("heading", level=1)
+    expect(title).to_contain_text("<script>alert(1)</script>")
+    assert tab.main().locator("b, i, img[src=x], script").count() == 0
+    assert tab.dialogs == [], "typed markup ran as script"
+    assert store.get(aid).assessment.officer == "审查员 李娜 <i>x</i>"
+
+
+def test_summary_pdf_download_is_a_real_pdf(context: Any, server: Server, store: Any) -> None:
+    import pypdf
+
+    tab = Tab(context.new_page(), server)
+    aid = tab.create_assessment("Officer Pdf")
+    tab.type("Licence or application reference", "BRW-PDF-0042")
+    wait_stored(store, aid, "case.reference", "BRW-PDF-0042")
+    tab.go("Summary", "summary")
+    button = tab.main().get_by_role("button", name="Download the PDF record")
+    expect(button).to_be_visible(timeout=TIMEOUT_MS)
+    with tab.page.expect_download(timeout=60_000) as download:
+        button.click()
+    data = open(download.value.path(), "rb").read()  # noqa: SIM115 (the download's temp file)
+    assert download.value.suggested_filename.endswith(".pdf"), download.value.suggested_filename
+    assert download.value.suggested_filename.startswith("BRW-PDF-0042")
+    assert data.startswith(b"%PDF"), data[:40]
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 1
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    assert "BRW-PDF-0042" in text
+
+
+def test_second_tab_with_a_stale_copy_gets_the_conflict(context: Any, server: Server, store: Any) -> None:
+    first = Tab(context.new_page(), server)
+    aid = first.create_assessment("Officer A")
+    second = Tab(context.new_page(), server).open(aid, "case")
+    before = store.get(aid).version
+
+    first.type("Exporter", "Exporter typed in tab A")
+    saved = wait_stored(store, aid, "case.exporter", "Exporter typed in tab A")
+    assert saved.version == before + 1
+
+    second.type("End user", "End user typed in tab B")
+    conflict = second.main().get_by_text("Someone else changed this assessment")
+    expect(conflict).to_be_visible(timeout=TIMEOUT_MS)
+    expect(second.textbox("End user")).to_have_value("End user typed in tab B")  # the entry is not lost
+    expect(first.main().get_by_text("Someone else changed this assessment")).to_have_count(0)
+
+    now = store.get(aid)
+    assert now.version == saved.version, "tab B's stale save was refused"
+    assert now.assessment.case.exporter == "Exporter typed in tab A"
+    assert now.assessment.case.end_user == ""
+    screenshot(second.page, "04-conflict")
+
+    # Tab B takes tab A's version: its fields now show what is stored.
+    second.main().get_by_role("button", name="Load their version (discard my last change)").click()
+    expect(conflict).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(second.textbox("Exporter")).to_have_value("Exporter typed in tab A")
+    expect(second.textbox("End user")).to_have_value("")
+    assert store.get(aid).version == saved.version
+
+
+def test_screenshots_of_the_main_screens(context: Any, server: Server, store: Any,
+                                        make_assessment: Any) -> None:
+    """A complete fictional case (tests/conftest.py), shown screen by screen for a person to look at."""
+    a = make_assessment("authorise_with_conditions")
+    a.id = "brw-shots-0001"
+    store.create(a, "test")
+    tab = Tab(context.new_page(), server)
+    for screen, name in (("case", "01-case-complete"), ("prevalence", "02-step1-prevalence"),
+                         ("overriding_risk", "03-step4-overriding-risk"), ("summary", "05-summary"),
+                         ("determination", "06-determination")):
+        tab.open(a.id, screen)
+        expect(tab.saved_caption()).to_contain_text(a.id, timeout=TIMEOUT_MS)
+        expect(tab.main().get_by_text("Guidance for this screen")).to_be_visible()
+        screenshot(tab.page, name)
+    assert tab.dialogs == []
+    assert not tab.main().get_by_test_id("stException").count()
+
+
+def test_officer_name_survives_a_reload(context: Any, server: Server, store: Any) -> None:
+    """The name typed in the sidebar is kept in ?by=, so edits after a reload are still logged under it."""
+    tab = Tab(context.new_page(), server)
+    aid = tab.create_assessment("Officer Kept Name")
+    tab.page.reload()
+    tab.expect_heading_of("case")
+    tab.type("Exporter", "Typed after the reload")
+    wait_stored(store, aid, "case.exporter", "Typed after the reload")
+    assert store.events(aid)[0].actor == "Officer Kept Name", [(e.actor, e.path) for e in store.events(aid)]
+    expect(tab.sidebar().get_by_role("textbox", name=OFFICER_FIELD)).to_have_value("Officer Kept Name")
+
+
+def test_reference_title_shows_markdown_characters_as_typed(context: Any, server: Server, store: Any) -> None:
+    """The title shows the reference as typed: no italics, links or code made from Markdown characters."""
+    tab = Tab(context.new_page(), server)
+    aid = tab.create_assessment("Officer Markdown")
+    reference = "EX-*7*_a_ [site](http://example.org) `x`"
+    tab.type("Licence or application reference", reference)
+    wait_stored(store, aid, "case.reference", reference)
+    title = tab.main().get_by_role("heading", level=1)
+    expect(title).to_have_text(reference, timeout=TIMEOUT_MS)
+    heading = title.locator("[data-heading-text]")  # the text, not the heading's own anchor link
+    assert heading.locator("em, strong, code").count() == 0, heading.inner_html()
+    # A bare URL is still auto-linked by GitHub-flavoured Markdown (its text is unchanged); a Markdown link
+    # whose text hides its address must not be made.
+    links = heading.locator("a").evaluate_all("els => els.map(e => [e.textContent, e.getAttribute('href')])")
+    assert all(text == href for text, href in links), links
