@@ -26,7 +26,7 @@ MINIMAL_PAGE = textwrap.dedent("""
 """)
 
 
-def _time_clicks(at, radio_key: str, runs: int) -> list[float]:  # noqa: ANN001 (AppTest)
+def _time_clicks(at, radio_key: str, runs: int) -> list[float]:
     values = at.radio(key=radio_key).options
     samples = []
     for i in range(runs + 3):
