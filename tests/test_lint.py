@@ -20,7 +20,8 @@ def test_only_the_ui_imports_streamlit():
     assert offenders == [], "the core must stay free of streamlit"
 
 
-@pytest.mark.skipif(importlib.util.find_spec("ruff") is None, reason="ruff is not installed (pip install -r requirements-dev.txt)")
+@pytest.mark.skipif(importlib.util.find_spec("ruff") is None,
+                    reason="ruff is not installed (pip install -r requirements-dev.txt)")
 def test_ruff_is_clean():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--output-format", "concise", "."], cwd=ROOT,
                             capture_output=True, text=True)

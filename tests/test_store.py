@@ -29,6 +29,8 @@ PG_ENV = "WIZARD_TEST_POSTGRES_URL"
 
 def postgres_url() -> str:
     url = os.environ.get(PG_ENV)
+    if not url and os.environ.get("WIZARD_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"WIZARD_REQUIRE_POSTGRES=1 (CI) but {PG_ENV} is not set")
     if not url:
         pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+psycopg://wizard:wizard@127.0.0.1:5432/"
                     "wizard_test); .ci/run sets it")

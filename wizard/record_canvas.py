@@ -40,7 +40,7 @@ class RecordCanvas(canvas.Canvas):
         self._furniture = furniture
         self._pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+    def showPage(self) -> None:  # ReportLab's name
         self._pages.append(dict(self.__dict__))
         self._startPage()
 
@@ -96,7 +96,7 @@ def _embed_file(canv: canvas.Canvas, data: bytes, description: str) -> None:
     doc = canv._doc
     stream = PDFStream(PDFDictionary({
         "Type": PDFName("EmbeddedFile"),
-        "Subtype": PDFName("application/json"),
+        "Subtype": "/application#2Fjson",  # "/" inside a name must be written #2F
         "Params": PDFDictionary({"Size": len(data)}),
     }), content=data, filters=[PDFZCompress])
     spec = PDFDictionary({

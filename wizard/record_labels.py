@@ -57,6 +57,7 @@ RECORD_LABELS: dict[str, str] = {
     "no_sources_cited": "No source cited",
     "not_in_register": "{id} (not in the evidence register)",
     "row": "Row",
+    "row_form": "Form of GBV/VAWC",
     "no_rows": "No rows.",
     "no_rows_filtered": "No rows: no form of violence reached this table from the earlier step.",
     "finding": "Finding",

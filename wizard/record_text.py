@@ -71,7 +71,35 @@ def markup(text: str, weight: Weight = "regular") -> str:
     return f"<b>{body}</b>" if weight == "bold" and body else body
 
 
-class SplitSafeCJKParagraph(Paragraph):
+class LinearSplitParagraph(Paragraph):
+    """A Paragraph whose page-split remainder reuses the lines already broken, instead of breaking them again.
+
+    ReportLab re-breaks the whole remainder after every page split, so a 100,000-character reason spread
+    over 30 pages took seconds (quadratic). The remainder's lines are exactly the original lines after the
+    split point when the width is the same (greedy line breaking restarts at a line start), so they are kept.
+    """
+
+    _rest: tuple[list[float], object] | None = None
+
+    def split(self, availWidth, availHeight):  # ReportLab's names
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and hasattr(self, "blPara") and self.style.firstLineIndent == 0:
+            first, rest = parts
+            done = len(first.blPara.lines)
+            rest._rest = (list(self._wrapWidths), self.blPara.clone(lines=self.blPara.lines[done:]))
+            rest.frags = self.frags  # reused lines index into these fragments (sFW), not into a slice
+        return parts
+
+    def _reused(self, widths: list[float]) -> object | None:
+        if self._rest is not None and list(widths) == self._rest[0]:
+            return self._rest[1]
+        return None
+
+    def breakLines(self, width):  # ReportLab's name
+        return self._reused(width) or super().breakLines(width)
+
+
+class SplitSafeCJKParagraph(LinearSplitParagraph):
     """A ``wordWrap='CJK'`` paragraph that keeps every space when it is split across pages.
 
     ReportLab 5.1 takes a fast path for single-fragment CJK paragraphs whose continuation, after a page
@@ -80,15 +108,18 @@ class SplitSafeCJKParagraph(Paragraph):
     and the split halves are rebuilt from the lines' fragments without inserting anything.
     """
 
-    def breakLinesCJK(self, maxWidths):  # noqa: N802 (ReportLab's name)
+    def breakLinesCJK(self, maxWidths):  # ReportLab's name
         if not isinstance(maxWidths, list | tuple):
-            maxWidths = [maxWidths]  # noqa: N806
+            maxWidths = [maxWidths]
         if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
             return self.blPara
+        reused = self._reused(maxWidths)
+        if reused is not None:
+            return reused
         auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
         return cjkFragSplit(self.frags, maxWidths, auto not in ("", "off"))
 
-    def _get_split_blParaFunc(self):  # noqa: N802
+    def _get_split_blParaFunc(self):
         def split_lines(bl_para, start, stop):
             return [w for line in bl_para.lines[start:stop] for w in line.words]
         return split_lines
@@ -110,4 +141,4 @@ def rich(pieces: Iterable[tuple[str, Weight]], style: str = "body") -> Paragraph
     body = "".join(markup(t, w) for t, w in pieces)
     if any(has_cjk(t) for t, _w in pieces):
         return SplitSafeCJKParagraph(body, _cjk_variant(style))
-    return Paragraph(body, STYLES[style])
+    return LinearSplitParagraph(body, STYLES[style])

@@ -159,7 +159,9 @@ def table(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
             state = row.get(gate.id) if gate else None
             shown = (g.t("insufficient_information") if state == INSUFFICIENT else
                      next((o.label for o in gate.options if o.id == state), None) if gate and state else None)
-            title = f"{labels[k].label} · {gate.label}: {shown}" if shown else f"{g.t('open_mark')} {labels[k].label}"
+            sep = " " if gate and gate.label.endswith("?") else ": "
+            title = f"{labels[k].label} · {gate.label}{sep}{shown}" if shown else \
+                f"{g.t('open_mark')} {labels[k].label}"
             with st.expander(title, expanded=False), st.container():
                 st.caption(labels[k].description)
                 for col in q.columns:

@@ -1,0 +1,337 @@
+"""The PDF record: read it back with pypdf and check what a filing clerk, a reviewer and an auditor rely on."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from pypdf import PdfReader
+from reportlab import rl_config
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import SimpleDocTemplate
+
+from wizard import flow
+from wizard.guidance import Guidance
+from wizard.model import Answer, Assessment, from_json
+from wizard.record import build_pdf, cmd_render, fingerprint, missing_glyphs
+from wizard.record_fonts import SANS, displayed_text
+from wizard.record_text import SplitSafeCJKParagraph, para
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "complete-assessment.json"
+TOP_MARGIN_PT = 24 * 72 / 25.4
+BOTTOM_MARGIN_PT = 20 * 72 / 25.4
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading a record back
+
+
+def pages(pdf: bytes) -> list[str]:
+    return [p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def squash(text: str) -> str:
+    """Text without any white space: line wrapping and extraction spacing differ, the characters do not."""
+    return "".join(text.split())
+
+
+def body_text(pdf: bytes) -> str:
+    """The text of the body frames only, without header, footer and watermark, all pages joined."""
+    out: list[str] = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        height = float(page.mediabox.height)
+
+        def visit(text: str, cm: list[float], tm: list[float], _font: object, _size: object,
+                  height: float = height) -> None:
+            if abs(cm[1]) > 1e-3 or abs(tm[1]) > 1e-3:  # the rotated watermark
+                return
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if BOTTOM_MARGIN_PT - 6 <= y <= height - TOP_MARGIN_PT + 6:
+                out.append(text)
+
+        page.extract_text(visitor_text=visit)
+    return "".join(out)
+
+
+def example() -> Assessment:
+    return from_json(EXAMPLE.read_bytes())
+
+
+@pytest.fixture(scope="module")
+def example_pdf(guidance: Guidance) -> bytes:
+    return build_pdf(example(), guidance)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Content and order
+
+
+def test_the_example_is_a_complete_realistic_case(guidance: Guidance):
+    a = example()
+    assert a.status == "final" and not a.training
+    assert len(a.evidence) >= 5 and len({s.type for s in a.evidence}) >= 4
+    assert {i.category for i in a.case.items} >= {"2(1)(h)", "3"}
+    assert not [f for f in flow.check(guidance, a) if f.severity == "error"]
+
+
+def test_every_section_is_present_in_the_wizards_order(guidance: Guidance, example_pdf: bytes):
+    text = squash("".join(pages(example_pdf)))
+    steps = flow.step_positions(guidance)
+    expected = ["RecordofanArticle7(4)assessment", squash(guidance.screen("case").title),
+                squash(guidance.screen("article6").title), "ThefivestepsoftheArticle7(4)flowchart",
+                *(squash(flow.screen_label(guidance, p.screen)) for p in steps),
+                "Evidenceregister", "Informationgapsandquestionssent", "Consultations",
+                squash(guidance.screen("summary").title), "Consistencywarningsopen", "Openitems",
+                squash(guidance.screen("determination").title), "Sign-off"]
+    where = [text.find(e) for e in expected]
+    assert -1 not in where, [e for e, w in zip(expected, where, strict=True) if w == -1]
+    assert where == sorted(where)
+    order = [p.screen.id for p in steps]
+    assert order.index("mitigation") < order.index("overriding_risk")
+    assert text.find(squash(flow.screen_label(guidance, guidance.screen("mitigation")))) < \
+        text.find(squash(flow.screen_label(guidance, guidance.screen("overriding_risk"))))
+
+
+def test_cover_shows_case_determination_and_full_fingerprint(guidance: Guidance, example_pdf: bytes):
+    a = example()
+    cover = squash(pages(example_pdf)[0])
+    for needle in (a.id, "Revision", a.case.protective_marking, a.signoff.officer, a.signoff.reviewer,
+                   guidance.stamp, guidance.catalogues.outcomes["refuse"], fingerprint(a), "Determination"):
+        assert squash(needle) in cover, needle
+
+
+def test_flowchart_shows_both_numberings_and_why(example_pdf: bytes):
+    text = squash("".join(pages(example_pdf)))
+    assert "4of5" in text and "flowchartstep5" in text and "5of5" in text and "flowchartstep4" in text
+    assert squash("Mitigation (flowchart step 5) comes before overriding risk (flowchart step 4)") in text
+
+
+def test_answers_reasons_and_sources_by_register_number(guidance: Guidance, example_pdf: bytes):
+    a = example()
+    text = squash("".join(pages(example_pdf)))
+    under = a.answer("prevalence", "underreporting")
+    assert squash(under.value) in text  # type: ignore[arg-type]
+    numbers = {s.id: n for n, s in enumerate(a.evidence, start=1)}
+    cited = " ".join(f"[{numbers[s]}]" for s in under.evidence)
+    assert squash(f"Sources cited: {cited}") in text
+    for s in a.evidence:
+        assert squash(s.title) in text and squash(s.publisher) in text
+    assert squash(a.determination.reasons) in text
+
+
+def test_insufficient_information_stands_out(guidance: Guidance, make_assessment: Callable[..., Assessment]):
+    a = make_assessment()
+    a.set_answer("prevention", "institutions", Answer(insufficient=True, reasons="No data on the police."))
+    text = squash(body_text(build_pdf(a, guidance)))
+    label = squash(guidance.screen("prevention").question("institutions").label)
+    at = text.find(label)
+    assert at != -1
+    assert text[at + len(label):].startswith("Insufficientinformation")
+
+
+def test_open_warnings_and_open_items_are_listed(guidance: Guidance, make_assessment: Callable[..., Assessment]):
+    a = make_assessment()
+    a.determination.conditions = ""  # "authorise with conditions" without conditions: an error finding
+    a.set_answer("prevention", "institutions", Answer(insufficient=True))
+    findings = flow.check(guidance, a)
+    assert findings
+    text = squash(body_text(build_pdf(a, guidance)))
+    for f in findings:
+        assert squash(f.message) in text
+    for o in flow.all_open_items(guidance, a):
+        assert squash(o.label) in text
+
+
+# ---------------------------------------------------------------------------------------------------------
+# User text exactly as typed
+
+
+NASTY = {
+    "lt_amp": "Premises <ok> & fine; R&D; &amp; literal",
+    "bold": "a <b> bold",
+    "script": "<script>alert('x')</script>",
+    "markup": "x <b>y</b> z <font size=40>big</font>",
+    "emoji": "Officer notes 😀☺ done",  # emoji in DejaVu Sans; others become [U+XXXX]
+    "chinese": "云南省公安厅特警总队：暴力侵害妇女和儿童行为",
+    "url": "https://example.org/" + "a" * 400,
+}
+
+
+def test_user_text_appears_exactly_as_typed(guidance: Guidance, make_assessment: Callable[..., Assessment]):
+    a = make_assessment()
+    a.case.end_user = NASTY["lt_amp"]
+    a.case.exporter = NASTY["bold"]
+    a.case.end_use = NASTY["script"]
+    a.evidence[0].title = NASTY["markup"]
+    a.evidence[1].publisher = NASTY["emoji"]
+    a.determination.reasons = NASTY["chinese"]
+    a.evidence[2].reference = NASTY["url"]
+    a.set_answer("prevention", "end_user_measures", Answer(value=NASTY["chinese"] + " " + NASTY["bold"]))
+    assert missing_glyphs(a) == []
+    text = squash(body_text(build_pdf(a, guidance)))
+    for key, typed in NASTY.items():
+        assert squash(typed) in text, key
+
+
+def test_a_100000_character_reason_keeps_every_word(guidance: Guidance,
+                                                    make_assessment: Callable[..., Assessment]):
+    words = [f"w{i}" for i in range(16_000)]
+    reason = " ".join(words)
+    assert len(reason) > 100_000
+    a = make_assessment()
+    a.set_answer("prevention", "institutions", Answer(value="partial", reasons=reason))
+    pdf = build_pdf(a, guidance)
+    text = "\n".join(pages(pdf))
+    assert len(pages(pdf)) > 25
+    found = re.findall(r"w\d+", text)
+    assert found == words  # all words, in order, none glued to its neighbour
+
+
+def test_a_long_mixed_chinese_english_reason_split_across_pages_keeps_its_spaces(
+        guidance: Guidance, make_assessment: Callable[..., Assessment]):
+    """ReportLab 5.1 drops the spaces at line ends when a wordWrap='CJK' paragraph splits across pages."""
+    words = [f"w{i}" for i in range(3_000)]
+    a = make_assessment()
+    a.set_answer("prevention", "institutions", Answer(value="partial", reasons="中文说明。 " + " ".join(words)))
+    pdf = build_pdf(a, guidance)
+    found = re.findall(r"w\d+", "\n".join(pages(pdf)))
+    assert found == words
+
+
+def test_cjk_paragraph_class_keeps_spaces_when_split():
+    style = ParagraphStyle("t", fontName=SANS, fontSize=9, leading=11, wordWrap="CJK")
+    words = [f"w{i}" for i in range(1_500)]
+    buf = io.BytesIO()
+    para("")  # registers the fonts
+    SimpleDocTemplate(buf).build([SplitSafeCJKParagraph("中 " + " ".join(words), style)])
+    assert re.findall(r"w\d+", "\n".join(pages(buf.getvalue()))) == words
+
+
+def test_chinese_is_wrapped_in_cjk_mode_and_english_is_not():
+    assert para("中文").style.wordWrap == "CJK"
+    assert para("English only").style.wordWrap is None
+    assert isinstance(para("中文"), SplitSafeCJKParagraph)
+
+
+def test_unshowable_characters_are_replaced_visibly_and_listed(guidance: Guidance,
+                                                               make_assessment: Callable[..., Assessment]):
+    a = make_assessment()
+    a.case.end_user = "Unit ሀ\u200b\ue000 north"  # Ethiopic (no font has it), zero-width space, private use
+    assert missing_glyphs(a) == [("case.end_user", "ሀ\u200b\ue000")]
+    assert displayed_text(a.case.end_user) == "Unit [U+1200][U+200B][U+E000] north"
+    text = squash(body_text(build_pdf(a, guidance)))
+    assert squash("Unit [U+1200][U+200B][U+E000] north") in text
+    assert "Characterstherecord'sfontscannotshow" in text
+    assert squash("U+1200 ETHIOPIC SYLLABLE HA") in text and "case.end_user" in text
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Page furniture
+
+
+def test_footer_header_and_page_x_of_y_on_every_page(guidance: Guidance, example_pdf: bytes):
+    a = example()
+    texts = pages(example_pdf)
+    n = len(texts)
+    assert n >= 8
+    for i, t in enumerate(texts, start=1):
+        flat = squash(t)
+        assert f"Page{i}of{n}" in flat
+        assert squash(f"Record {a.id} · revision {a.revision} · SHA-256 {fingerprint(a)[:12]}") in flat
+        assert squash(a.case.protective_marking) in flat
+        assert "ATTArt.7(4)assessmentrecord" in flat
+
+
+def test_watermarks(guidance: Guidance, make_assessment: Callable[..., Assessment]):
+    a = make_assessment()
+    a.status = "final"
+    final = pages(build_pdf(a, guidance))
+    assert not any("DRAFT" in t or "TRAINING" in t for t in final)
+    a.status = "draft"
+    assert all("DRAFT" in t for t in pages(build_pdf(a, guidance)))
+    a.training = True
+    assert all("TRAINING" in t and "DRAFT" in t for t in pages(build_pdf(a, guidance)))
+
+
+def test_letter_and_a4(guidance: Guidance):
+    a = example()
+    a4 = PdfReader(io.BytesIO(build_pdf(a, guidance))).pages[0].mediabox
+    letter = PdfReader(io.BytesIO(build_pdf(a, guidance, page_size="letter"))).pages[0].mediabox
+    assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
+    assert (round(float(letter.width)), round(float(letter.height))) == (612, 792)
+
+
+def test_annex_holds_the_guidance_text(guidance: Guidance, example_pdf: bytes):
+    with_annex = squash("".join(pages(build_pdf(example(), guidance, annex=True))))
+    without = squash("".join(pages(example_pdf)))
+    purpose = squash(guidance.screen("mitigation").purpose)
+    assert "Annex:theguidanceshownateachscreen" in with_annex and purpose in with_annex
+    assert "Annex:" not in without
+
+
+def test_same_assessment_same_bytes_and_no_global_state_leaks(guidance: Guidance):
+    before = rl_config.invariant
+    a = example()
+    assert build_pdf(a, guidance) == build_pdf(a, guidance)
+    assert rl_config.invariant == before
+
+
+def test_fonts_are_embedded(example_pdf: bytes):
+    reader = PdfReader(io.BytesIO(example_pdf))
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if font.get("/Subtype") == "/Type0":
+                font = font["/DescendantFonts"][0].get_object()
+            assert "/FontFile2" in font["/FontDescriptor"], font.get("/BaseFont")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pages as images
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
+def test_no_page_is_blank(tmp_path: Path, example_pdf: bytes):
+    from PIL import Image
+
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(example_pdf)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "p")], check=True)
+    images = sorted(tmp_path.glob("p-*.png"))
+    assert len(images) == len(pages(example_pdf))
+    for img_path in images:
+        img = Image.open(img_path).convert("L")
+        w, h = img.size
+        body = img.crop((0, int(h * 0.08), w, int(h * 0.9)))  # below the header, above the footer
+        dark = sum(body.histogram()[:200])
+        assert dark > 0.01 * body.width * body.height, f"{img_path.name} looks blank"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Command line
+
+
+def test_cmd_render_writes_the_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    out = tmp_path / "record.pdf"
+    args = SimpleNamespace(assessment=str(EXAMPLE), output=str(out), page_size="A4", annex=False)
+    assert cmd_render(args) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert str(out) in capsys.readouterr().out
+
+
+def test_cmd_render_refuses_bad_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format_version": 1, "status": "nonsense"}')
+    args = SimpleNamespace(assessment=str(bad), output=str(tmp_path / "x.pdf"), page_size="A4", annex=False)
+    assert cmd_render(args) == 1
+    err = capsys.readouterr().err
+    assert "status" in err and not (tmp_path / "x.pdf").exists()
+    args.assessment = str(tmp_path / "missing.json")
+    assert cmd_render(args) == 1

@@ -1,0 +1,158 @@
+"""Checking a PDF record against the assessment embedded in it, and re-opening that assessment.
+
+A record is consistent when (1) the embedded ``assessment.json`` hashes to the SHA-256 printed on the cover,
+in the footer of every page and in the document info, and (2) rendering that assessment again, with the same
+guidance and options, gives the same visible text on every page. (2) is what catches an edited page: the
+pages are compared with a fresh render rather than trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from wizard.guidance import Guidance, GuidanceError
+from wizard.model import Assessment, AssessmentFormatError, canonical_json, from_json
+from wizard.record_canvas import ATTACHMENT_NAME
+
+_HEX64 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
+MAX_REPORTED_PAGES = 5
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    problems: list[str]
+    fingerprint: str | None
+    assessment_id: str | None = None
+    revision: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _reader(pdf: bytes) -> PdfReader:
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        _ = len(reader.pages)
+        return reader
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as err:
+        raise AssessmentFormatError(f"not a readable PDF file: {err}") from None
+
+
+def _attachment(reader: PdfReader) -> bytes:
+    try:
+        found = reader.attachments.get(ATTACHMENT_NAME)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as err:
+        raise AssessmentFormatError(f"the PDF's embedded files cannot be read: {err}") from None
+    if not found:
+        raise AssessmentFormatError(
+            f"this PDF has no embedded {ATTACHMENT_NAME}: it is not a record made by this tool, or the "
+            f"attachment was removed")
+    return found[0]
+
+
+def extract_assessment(pdf: bytes) -> Assessment:
+    """The assessment embedded in a record; AssessmentFormatError says why if there is none or it is bad."""
+    data = _attachment(_reader(pdf))
+    try:
+        return from_json(data)
+    except AssessmentFormatError as err:
+        raise AssessmentFormatError(f"the embedded {ATTACHMENT_NAME} is not a valid assessment: {err}") from None
+
+
+def _keywords(reader: PdfReader) -> dict[str, str]:
+    raw = str((reader.metadata or {}).get("/Keywords", ""))
+    return dict(part.strip().split("=", 1) for part in raw.split(";") if "=" in part)
+
+
+def _page_texts(reader: PdfReader) -> list[str]:
+    return [p.extract_text() or "" for p in reader.pages]
+
+
+def verify_pdf(pdf: bytes, guidance: Guidance | None = None) -> VerifyResult:
+    """Whether the embedded assessment, the printed fingerprints and the pages agree; every problem named."""
+    from wizard.record import RENDERER, build_pdf, guidance_for  # the builder imports this module
+
+    problems: list[str] = []
+    try:
+        reader = _reader(pdf)
+        data = _attachment(reader)
+    except AssessmentFormatError as err:
+        return VerifyResult(False, [str(err)], None)
+    digest = hashlib.sha256(data).hexdigest()
+    texts = _page_texts(reader)
+
+    printed = _HEX64.findall(texts[0]) if texts else []
+    if not printed:
+        problems.append("the cover shows no SHA-256 fingerprint")
+    elif printed[0] != digest:
+        problems.append(f"the fingerprint printed on the cover ({printed[0]}) does not match the embedded "
+                        f"assessment (SHA-256 {digest}): the attachment or the cover was changed")
+    meta = reader.metadata or {}
+    if str(meta.get("/Subject", "")) != f"sha256:{digest}":
+        problems.append(f"the fingerprint in the document information ({meta.get('/Subject')}) does not match "
+                        f"the embedded assessment (SHA-256 {digest})")
+    bad_footers = [i for i, t in enumerate(texts, start=1) if digest[:12] not in t]
+    if bad_footers:
+        problems.append(f"the footer of page(s) {_pages(bad_footers)} does not show the fingerprint "
+                        f"{digest[:12]}… of the embedded assessment")
+
+    try:
+        assessment = from_json(data)
+    except AssessmentFormatError as err:
+        problems.append(f"the embedded {ATTACHMENT_NAME} is not a valid assessment: {err}")
+        return VerifyResult(False, problems, digest)
+    result = VerifyResult(False, problems, digest, assessment.id, assessment.revision)
+    if canonical_json(assessment) != data:
+        problems.append(f"the embedded {ATTACHMENT_NAME} is not in canonical form: it was edited after the "
+                        f"record was made")
+
+    keys = _keywords(reader)
+    try:
+        guidance = guidance or guidance_for(assessment.language)
+    except GuidanceError as err:
+        problems.append(f"the pages cannot be checked: the guidance cannot be loaded ({err})")
+        return result
+    recorded_stamp = keys.get("guidance", "")
+    if recorded_stamp != guidance.stamp:
+        problems.append(f"the pages cannot be confirmed: the record was made with guidance "
+                        f"{recorded_stamp or '(unknown)'}, but this check has guidance {guidance.stamp}; "
+                        f"verify with the guidance version the record was made with")
+        return result
+    page_size = keys.get("page_size", "A4")
+    if page_size not in ("A4", "letter"):
+        problems.append(f"the document information names an unknown page size {page_size!r}")
+        return result
+    fresh = build_pdf(assessment, guidance, page_size=page_size,  # type: ignore[arg-type]
+                      annex=keys.get("annex") == "1")
+    if fresh != pdf:
+        expected = _page_texts(_reader(fresh))
+        if len(expected) != len(texts):
+            problems.append(f"the record has {len(texts)} pages, but the embedded assessment gives "
+                            f"{len(expected)}")
+        differing = [i for i, (x, y) in enumerate(zip(texts, expected, strict=False), start=1) if x != y]
+        if differing:
+            problems.append(f"the visible text of page(s) {_pages(differing)} differs from the embedded "
+                            f"assessment: the pages were changed after the record was made"
+                            f"{_first_difference(texts[differing[0] - 1], expected[differing[0] - 1])}")
+        creator = str(meta.get("/Creator", ""))
+        if problems and creator != RENDERER:
+            result.notes.append(f"the record was made by {creator or 'an unknown version'}, this is {RENDERER}; "
+                                f"layout changes between versions also show up as differences")
+    result.ok = not problems
+    return result
+
+
+def _pages(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:MAX_REPORTED_PAGES]))
+    return shown + (f" and {len(numbers) - MAX_REPORTED_PAGES} more" if len(numbers) > MAX_REPORTED_PAGES else "")
+
+
+def _first_difference(found: str, expected: str) -> str:
+    i = next((k for k, (x, y) in enumerate(zip(found, expected, strict=False)) if x != y),
+             min(len(found), len(expected)))
+    return f" (first difference: found {found[max(0, i - 20):i + 20]!r}, expected {expected[max(0, i - 20):i + 20]!r})"

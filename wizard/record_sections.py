@@ -1,0 +1,631 @@
+"""The body of the PDF record, section by section, in the wizard's order (read from the guidance).
+
+Every string a user typed goes through ``record_text.para``/``rich`` (escaped, font fallback). Labels come
+from the guidance where it has them (screen titles, field, question, option and catalogue labels), so a
+translated guidance gives a translated record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
+
+from wizard import flow
+from wizard.guidance import Column, Guidance, Question, Screen
+from wizard.model import INSUFFICIENT, Answer, Assessment
+from wizard.record_flowchart import flowchart
+from wizard.record_fonts import SANS, describe_char
+from wizard.record_labels import label
+from wizard.record_text import ALERT_BG, RULE, SHADE, para, rich
+
+Story = list[Flowable]
+BRIEF_REASONS_CHARS = 700
+
+
+class RecordContext:
+    """What every section needs: the assessment, the guidance, the frame width and derived lookups."""
+
+    def __init__(self, a: Assessment, g: Guidance, width: float, fingerprint: str,
+                 unshown: list[tuple[str, str]]):
+        self.a = a
+        self.g = g
+        self.width = width
+        self.fingerprint = fingerprint
+        self.unshown = unshown
+        self.source_no = {s.id: i for i, s in enumerate(a.evidence, start=1)}
+
+    def L(self, key: str, **kw: object) -> str:  # short on purpose: used on every line
+        return label(self.g, key, **kw)
+
+    def field(self, screen_kind: str, name: str, fallback_key: str | None = None) -> str:
+        """A field label from the guidance screen of this kind, else a record label, else the name."""
+        for s in self.g.screens:
+            if s.kind == screen_kind and name in s.fields:
+                return s.fields[name].label
+        return self.L(fallback_key) if fallback_key else name.replace("_", " ").capitalize()
+
+    def tri(self, value: str | bool | None) -> str:
+        if value is True:
+            value = "yes"
+        elif value is False:
+            value = "no"
+        if value is None:
+            return self.g.catalogues.answers.get("not_answered") or self.L("not_answered")
+        return self.g.catalogues.answers.get(value) or self.L({"yes": "yes", "no": "no"}.get(value, "insufficient"))
+
+    def cite(self, ids: Iterable[str]) -> str:
+        out = []
+        for sid in ids:
+            n = self.source_no.get(sid)
+            out.append(f"[{n}]" if n else self.L("not_in_register", id=sid))
+        return " ".join(out)
+
+    def form_label(self, form_id: str) -> str:
+        return next((f.label for f in self.g.catalogues.gbv_forms if f.id == form_id), form_id)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Small building blocks
+
+
+def _fmt(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return value.isoformat()
+
+
+class RecordTable(Table):
+    """A table that splits between rows, and inside a row only when that row would not fit on a fresh page.
+
+    ReportLab's ``splitInRow`` otherwise splits a row at the foot of any page, even when the row would fit on
+    the next one, and repeats the header above a sliver of a row. A row of user text can be longer than a
+    page (a 100,000-character source title), so splitting inside rows cannot simply be turned off.
+    """
+
+    MIN_IN_ROW_SPLIT_HEIGHT = 300.0  # points: about 40% of an A4 or Letter frame
+
+    def split(self, availWidth, availHeight):  # ReportLab's names
+        in_row = self.splitInRow
+        if availHeight < self.MIN_IN_ROW_SPLIT_HEIGHT:
+            self.splitInRow = 0
+        try:
+            parts = super().split(availWidth, availHeight)
+        finally:
+            self.splitInRow = in_row
+        for p in parts:
+            p.hAlign = "LEFT"  # ReportLab's in-row split forgets the alignment
+        return parts
+
+
+def _grid(rows: list[list[Flowable]], widths: list[float], *, header: bool = True,
+          shaded: list[tuple[int, int]] = ()) -> Table:
+    """A table that splits across pages (also inside a tall row) and repeats its header row."""
+    widths = _fit_widths(rows, widths)
+    t = RecordTable(rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=1, hAlign="LEFT")
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), SANS),  # else ReportLab selects (unembedded) Helvetica in every cell
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
+    style += [("BACKGROUND", (c, r), (c, r), ALERT_BG) for c, r in shaded]
+    t.setStyle(TableStyle(style))
+    return t
+
+
+CELL_PADDING = 6.0
+LONG_TOKEN_SHARE = 0.25
+
+
+def _min_width(cell: object) -> float:
+    if isinstance(cell, list):
+        return max((_min_width(c) for c in cell), default=0.0)
+    min_width = getattr(cell, "minWidth", None)
+    return float(min_width()) if min_width else 0.0
+
+
+def _fit_widths(rows: list[list[Flowable]], widths: list[float]) -> list[float]:
+    """Widen columns whose longest word would otherwise be broken (e.g. "Non-governmental"), taking the
+    room from columns that have some to spare. Tokens longer than a quarter of the table (URLs, long
+    unbroken strings) are broken anyway and claim no room."""
+    total = sum(widths)
+    limit = total * LONG_TOKEN_SHARE
+
+    def need(i: int) -> float:
+        fits = [m for r in rows if i < len(r) for m in [_min_width(r[i])] if m <= limit]
+        return max(fits, default=0.0) + CELL_PADDING
+
+    needs = [need(i) for i in range(len(widths))]
+    deficit = sum(max(0.0, n - w) for n, w in zip(needs, widths, strict=True))
+    slack = [max(0.0, w - n) for n, w in zip(needs, widths, strict=True)]
+    if deficit <= 0.01 or sum(slack) <= 0.01:
+        return list(widths)
+    take = min(deficit, sum(slack))
+    grant, give = take / deficit, take / sum(slack)
+    out = [w + (n - w) * grant if n > w else w - sl * give for n, w, sl in zip(needs, widths, slack, strict=True)]
+    return out
+
+
+def _kv(ctx: RecordContext, pairs: list[tuple[str, str]], key_share: float = 0.3) -> Table:
+    rows = [[para(k, "label"), para(v, "cell")] for k, v in pairs]
+    t = _grid(rows, [ctx.width * key_share, ctx.width * (1 - key_share)], header=False)
+    t.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, -1), SHADE)]))
+    return t
+
+
+KEEP_BELOW = {"h1": 45 * mm, "h2": 30 * mm, "question": 22 * mm}
+
+
+def _heading(text: str, level: str = "h1") -> Flowable:
+    """A heading that never ends a page: it starts a new page unless some room is left below it.
+
+    (CondPageBreak rather than keepWithNext: keeping a heading with a long table would push the whole table
+    to the next page and leave the rest of this one empty.)"""
+    return KeepTogether([CondPageBreak(KEEP_BELOW[level]), para(text, level)])
+
+
+def _short(catalogue_label: str) -> str:
+    """"United Nations (treaty bodies, ...)" -> "United Nations": the table keeps the catalogue's name only."""
+    return catalogue_label.split(" (", 1)[0]
+
+
+def _brief(text: str, limit: int) -> tuple[str, bool]:
+    if len(text) <= limit:
+        return text, False
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut), True
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cover
+
+
+def cover(ctx: RecordContext) -> Story:
+    a, d = ctx.a, ctx.a.determination
+    status = ctx.L(f"status_{a.status}") + (f" · {ctx.L('training')}" if a.training else "")
+    used = ctx.g.stamp
+    guidance_text = a.guidance_version if a.guidance_version == used else ctx.L(
+        "guidance_rendered", recorded=a.guidance_version or "—", used=used)
+    details = [
+        (ctx.L("record_id"), a.id),
+        (ctx.L("revision"), str(a.revision)),
+        (ctx.L("status"), status),
+        (ctx.L("language"), ctx.L(f"language_{a.language}")),
+        (ctx.L("marking"), a.case.protective_marking or ctx.L("no_marking")),
+        (ctx.field("case", "reference"), a.case.reference or "—"),
+        (ctx.field("case", "importing_state"), a.case.importing_state or "—"),
+        (ctx.L("officer"), a.signoff.officer or a.officer or "—"),
+        (ctx.L("reviewer"), a.signoff.reviewer or "—"),
+        (ctx.L("created"), _fmt(a.created_at)),
+        (ctx.L("updated"), _fmt(a.updated_at)),
+        (ctx.L("finalised"), _fmt(a.finalised_at)),
+        (ctx.L("guidance_version"), guidance_text),
+    ]
+    reasons, cut = _brief(d.reasons, BRIEF_REASONS_CHARS)
+    outcome = ctx.g.catalogues.outcomes.get(d.outcome, d.outcome) if d.outcome else ctx.tri(None)
+    box_rows: list[list[Flowable]] = [
+        [para(ctx.L("determination_box"), "box_head")],
+        [rich([(ctx.L("overriding_risk") + ": ", "bold"), (ctx.tri(d.overriding_risk), "regular")])],
+        [rich([(ctx.L("outcome") + ": ", "bold"), (outcome, "regular")])],
+        [rich([(ctx.L("gbv_ground") + ": ", "bold"), (ctx.tri(d.gbv_ground), "regular")])],
+        [rich([(ctx.L("reasons_brief") + ": ", "bold"), (reasons or "—", "regular")])],
+    ]
+    if cut:
+        box_rows.append([para(ctx.L("reasons_continued", section=ctx.L("determination")), "small")])
+    if a.article6.prohibited:
+        box_rows.append([para(ctx.L("art6_prohibited"), "insufficient")])
+    box = Table(box_rows, colWidths=[ctx.width], splitInRow=1, hAlign="LEFT")
+    box.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("BOX", (0, 0), (-1, -1), 1.2, RULE),
+        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, 0), 6),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+    ]))
+    return [
+        para(ctx.L("title"), "title"),
+        para(ctx.g.meta.title, "subtitle"),
+        _kv(ctx, details),
+        Spacer(1, 5 * mm),
+        box,
+        Spacer(1, 5 * mm),
+        para(ctx.L("fingerprint"), "label"),
+        para(ctx.fingerprint, "fingerprint"),
+        Spacer(1, 4 * mm),
+        para(ctx.L("disclaimer"), "label"),
+        para(ctx.g.meta.disclaimer, "small"),
+        PageBreak(),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Case and Article 6
+
+
+def case_section(ctx: RecordContext, screen: Screen) -> Story:
+    c = ctx.a.case
+    pairs = [(ctx.field("case", k), getattr(c, k) or "—") for k in
+             ("reference", "exporter", "importing_state", "end_user", "end_use", "art8_documents",
+              "protective_marking")]
+    head = [para(t, "cell_head") for t in (
+        ctx.L("item_no"), ctx.field("case", "item_description", "item_description"),
+        ctx.field("case", "item_category", "item_category"), ctx.field("case", "item_quantity", "item_quantity"),
+        ctx.field("case", "item_value", "item_value"))]
+    rows: list[list[Flowable]] = [head]
+    for i, item in enumerate(c.items, start=1):
+        cat = ctx.g.catalogues.item_categories.get(item.category, item.category) if item.category else "—"
+        qty = f"{item.quantity:,}" if item.quantity is not None else "—"
+        value = f"{item.value:,.2f} {item.currency}".strip() if item.value is not None else (item.currency or "—")
+        rows.append([para(str(i), "cell"), para(item.description or "—", "cell"), para(cat, "cell"),
+                     para(qty, "cell"), para(value, "cell")])
+    w = ctx.width
+    story: Story = [_heading(screen.title), _kv(ctx, pairs), Spacer(1, 3 * mm),
+                    _heading(ctx.field("case", "items", "items"), "h2")]
+    if len(rows) > 1:
+        story.append(_grid(rows, [w * 0.06, w * 0.44, w * 0.22, w * 0.1, w * 0.18]))
+    else:
+        story.append(para(ctx.L("no_rows"), "body"))
+    return story
+
+
+def article6_section(ctx: RecordContext, screen: Screen) -> Story:
+    story: Story = [_heading(screen.title)]
+    if screen.legal_basis:
+        story.append(para(screen.legal_basis, "small"))
+    for key, part in ctx.a.article6.parts().items():
+        story.append(_heading(screen.field(key).label, "question"))
+        story.append(_answer_line(ctx, part.answer))
+        if part.reasons:
+            story.append(rich([(ctx.field("article6", "reasons", "reasons_brief") + ": ", "bold"),
+                               (part.reasons, "regular")], "answer"))
+    if ctx.a.article6.prohibited:
+        story.append(para(ctx.L("art6_prohibited"), "insufficient"))
+    return story
+
+
+def _answer_line(ctx: RecordContext, value: str | None, insufficient: bool = False) -> Flowable:
+    if insufficient or value == INSUFFICIENT:
+        return para(ctx.tri(INSUFFICIENT), "insufficient")
+    return para(ctx.tri(value), "answer")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The five steps
+
+
+def flowchart_section(ctx: RecordContext) -> Story:
+    return [
+        CondPageBreak(60 * mm),
+        _heading(ctx.L("flowchart_caption")),
+        flowchart(ctx.g, ctx.width),
+        Spacer(1, 2 * mm),
+        para(ctx.L("flowchart_why"), "question"),
+        para(ctx.g.meta.order_reason, "small"),
+    ]
+
+
+def _option_label(ctx: RecordContext, options: Iterable, options_from: str | None, value: str) -> str:
+    if value == INSUFFICIENT:
+        return ctx.tri(INSUFFICIENT)
+    if options_from == "gbv_forms":
+        return ctx.form_label(value)
+    return next((o.label for o in options if o.id == value), value)
+
+
+def _cell(ctx: RecordContext, col: Column, value: object) -> tuple[Flowable, bool]:
+    """A table cell and whether it is "insufficient information" (shaded)."""
+    if value in (None, "", []):
+        return para("—", "cell"), False
+    if col.type == "evidence":
+        return para(ctx.cite(value if isinstance(value, list) else [str(value)]), "cell"), False
+    if col.type in ("choice", "multi"):
+        values = value if isinstance(value, list) else [str(value)]
+        text = "; ".join(_option_label(ctx, col.options, col.options_from, str(v)) for v in values)
+        return para(text, "cell"), INSUFFICIENT in values
+    return para(str(value) if not isinstance(value, list) else "; ".join(map(str, value)), "cell"), False
+
+
+def _table_answer(ctx: RecordContext, screen: Screen, q: Question, ans: Answer) -> Story:
+    keys = flow.table_row_keys(ctx.g, ctx.a, q)
+    rows = flow.rows_of(ans)
+    if keys is not None:
+        by_key = {r.get("row"): r for r in rows}
+        entries = [(ctx.form_label(k), by_key.get(k, {})) for k in keys]
+        if not entries:
+            return [para(ctx.L("no_rows_filtered"), "answer")]
+    else:
+        entries = [(f"{ctx.L('row')} {i}", r) for i, r in enumerate(rows, start=1)]
+        if not entries:
+            return [para(ctx.L("no_rows"), "answer")]
+    text_cols = sum(1 for c in q.columns if c.type == "text")
+    if len(q.columns) + 1 <= 6 and text_cols <= 1:
+        return [_grid_table(ctx, q, entries)]
+    return _card_tables(ctx, q, entries)
+
+
+def _grid_table(ctx: RecordContext, q: Question, entries: list[tuple[str, dict]]) -> Table:
+    weights = [2.4] + [{"text": 3.0, "multi": 2.2, "evidence": 1.2}.get(c.type, 1.5) for c in q.columns]
+    total = sum(weights)
+    widths = [ctx.width * w / total for w in weights]
+    first = ctx.L("row_form") if q.rows_from == "gbv_forms" else ctx.L("row")
+    rows: list[list[Flowable]] = [[para(first, "cell_head")] + [para(c.label, "cell_head") for c in q.columns]]
+    shaded: list[tuple[int, int]] = []
+    for r, (name, row) in enumerate(entries, start=1):
+        cells: list[Flowable] = [para(name, "cell_head")]
+        for ci, col in enumerate(q.columns, start=1):
+            cell, insufficient = _cell(ctx, col, row.get(col.id))
+            cells.append(cell)
+            if insufficient:
+                shaded.append((ci, r))
+        rows.append(cells)
+    return _grid(rows, widths, shaded=shaded)
+
+
+def _card_tables(ctx: RecordContext, q: Question, entries: list[tuple[str, dict]]) -> Story:
+    """One two-column table per row: for tables too wide (or too wordy) for a grid."""
+    story: Story = []
+    for name, row in entries:
+        first = q.columns[0] if q.columns else None
+        title = name
+        if first is not None and first.type == "choice" and row.get(first.id):
+            title = f"{name}: {_option_label(ctx, first.options, first.options_from, str(row.get(first.id)))}"
+        rows: list[list[Flowable]] = [[para(title, "cell_head"), para("", "cell")]]
+        shaded = []
+        for r, col in enumerate(q.columns, start=1):
+            cell, insufficient = _cell(ctx, col, row.get(col.id))
+            rows.append([para(col.label, "label"), cell])
+            if insufficient:
+                shaded.append((1, r))
+        t = _grid(rows, [ctx.width * 0.28, ctx.width * 0.72], shaded=shaded)
+        t.setStyle(TableStyle([("SPAN", (0, 0), (1, 0))]))
+        story += [t, Spacer(1, 2 * mm)]
+    return story
+
+
+def _question(ctx: RecordContext, screen: Screen, q: Question) -> Story:
+    ans = ctx.a.answer(screen.id, q.id)
+    story: Story = [_heading(q.label, "question")]
+    value = ans.value
+    if ans.insufficient or value == INSUFFICIENT:
+        story.append(para(ctx.tri(INSUFFICIENT), "insufficient"))
+        if q.type == "table" and flow.rows_of(ans):
+            story += _table_answer(ctx, screen, q, ans)
+    elif q.type == "table":
+        story += _table_answer(ctx, screen, q, ans)
+    elif value in (None, "", []):
+        story.append(para(ctx.tri(None), "answer"))
+    elif q.type == "choice":
+        story.append(para(q.option_label(str(value)), "answer"))
+    elif q.type == "multi":
+        values = value if isinstance(value, list) else [value]
+        story.append(para("; ".join(q.option_label(str(v)) for v in values), "answer"))
+    else:
+        story.append(para(str(value), "answer"))
+    if ans.reasons:
+        story.append(rich([(ctx.g.t("reasons") + ": ", "bold"), (ans.reasons, "regular")], "answer"))
+    if ans.evidence:
+        story.append(rich([(ctx.L("sources_cited") + ": ", "bold"), (ctx.cite(ans.evidence), "regular")],
+                          "answer"))
+    return story
+
+
+def step_section(ctx: RecordContext, screen: Screen) -> Story:
+    story: Story = [CondPageBreak(40 * mm), _heading(flow.screen_label(ctx.g, screen))]
+    if screen.legal_basis:
+        story.append(para(screen.legal_basis, "small"))
+    if screen.order_note:
+        story.append(para(screen.order_note, "small"))
+    for q in screen.questions:
+        story += _question(ctx, screen, q)
+    if screen.id == "overriding_risk":
+        story.append(para(ctx.field("determination", "overriding_risk", "overriding_risk"), "question"))
+        story.append(_answer_line(ctx, ctx.a.determination.overriding_risk))
+    return story
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Evidence register, gaps, consultations
+
+
+def evidence_section(ctx: RecordContext, screen: Screen) -> Story:
+    a, g, w = ctx.a, ctx.g, ctx.width
+    used = flow.cited_source_ids(a)
+    short = {s.id: s.short_title or s.title for s in g.screens}
+    order = {s.id: i for i, s in enumerate(g.screens)}
+    story: Story = [_heading(ctx.L("register"))]
+    if a.evidence:
+        head = [para(ctx.L(k), "cell_head") for k in
+                ("src_no", "src_title", "src_publisher", "src_type", "src_date", "src_reliability", "src_used_in")]
+        rows: list[list[Flowable]] = [head]
+        for n, s in enumerate(a.evidence, start=1):
+            title_parts: list[Flowable] = [para(s.title or "—", "cell")]
+            if s.reference:
+                title_parts.append(para(s.reference, "small"))
+            if s.findings:
+                title_parts.append(rich([(ctx.L("src_findings") + ": ", "bold"), (s.findings, "regular")], "small"))
+            screens = sorted(used.get(s.id, []), key=lambda sid: order.get(sid, 99))
+            rows.append([
+                para(f"[{n}]", "cell_head"),
+                title_parts,
+                para(s.publisher or "—", "cell"),
+                para(_short(g.catalogues.source_types.get(s.type, s.type)), "cell"),
+                para(_fmt(s.info_date), "cell"),
+                para(g.catalogues.reliabilities.get(s.reliability, s.reliability), "cell"),
+                para(", ".join(short.get(sid, sid) for sid in screens) or ctx.L("src_not_cited"), "cell"),
+            ])
+        story.append(_grid(rows, [w * f for f in (0.06, 0.33, 0.15, 0.12, 0.11, 0.1, 0.13)]))
+    else:
+        story.append(para(ctx.L("no_sources"), "body"))
+
+    story.append(_heading(ctx.L("gaps"), "h2"))
+    if a.gaps:
+        head = [para(ctx.L(k), "cell_head") for k in
+                ("gap_description", "gap_asked_of", "gap_art8", "gap_sent", "gap_answered", "gap_response")]
+        rows = [head]
+        for gap in a.gaps:
+            rows.append([para(gap.description or "—", "cell"), para(gap.asked_of or "—", "cell"),
+                         para(ctx.tri(gap.art8_request), "cell"), para(_fmt(gap.sent_on), "cell"),
+                         para(_fmt(gap.answered_on), "cell"), para(gap.response or "—", "cell")])
+        story.append(_grid(rows, [w * f for f in (0.3, 0.15, 0.09, 0.11, 0.11, 0.24)]))
+    else:
+        story.append(para(ctx.L("no_gaps"), "body"))
+
+    story.append(_heading(ctx.L("consultations"), "h2"))
+    if a.consultations:
+        head = [para(ctx.L(k), "cell_head") for k in ("con_who", "con_kind", "con_on", "con_advice")]
+        rows = [head]
+        for c in a.consultations:
+            rows.append([para(c.who or "—", "cell"),
+                         para(g.catalogues.consultation_kinds.get(c.kind, c.kind), "cell"),
+                         para(_fmt(c.on), "cell"), para(c.advice or "—", "cell")])
+        story.append(_grid(rows, [w * f for f in (0.24, 0.16, 0.11, 0.49)]))
+    else:
+        story.append(para(ctx.L("no_consultations"), "body"))
+    return story
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Summary: open warnings, open items, characters not shown
+
+
+def summary_section(ctx: RecordContext, screen: Screen) -> Story:
+    g, a = ctx.g, ctx.a
+    titles = {s.id: s.short_title or s.title for s in g.screens}
+    story: Story = [CondPageBreak(30 * mm), _heading(screen.title), _heading(ctx.L("checks"), "h2")]
+    findings = flow.check(g, a)
+    if findings:
+        for f in findings:
+            sev = ctx.L("severity_error" if f.severity == "error" else "severity_warning")
+            story.append(rich([(f"{titles.get(f.screen_id, f.screen_id)} ({sev}): ", "bold"),
+                               (f.message, "regular")], "bullet"))
+    else:
+        story.append(para(ctx.L("no_checks"), "body"))
+    story.append(_heading(ctx.L("open_items"), "h2"))
+    items = flow.all_open_items(g, a)
+    if items:
+        for o in items:
+            state = ctx.L("state_insufficient" if o.state == "insufficient" else "state_unanswered")
+            story.append(rich([(f"{titles.get(o.screen_id, o.screen_id)}: ", "bold"),
+                               (f"{o.label} — {state}", "regular")], "bullet"))
+    else:
+        story.append(para(ctx.L("no_open_items"), "body"))
+    if ctx.unshown:
+        story.append(_heading(ctx.L("unshown"), "h2"))
+        story.append(para(ctx.L("unshown_intro"), "body"))
+        rows: list[list[Flowable]] = [[para(ctx.L("unshown_field"), "cell_head"),
+                                       para(ctx.L("unshown_chars"), "cell_head")]]
+        for path, chars in ctx.unshown:
+            rows.append([para(path, "cell"), para("; ".join(describe_char(c) for c in chars), "cell")])
+        story.append(_grid(rows, [ctx.width * 0.35, ctx.width * 0.65]))
+    return story
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Determination and sign-off
+
+
+def determination_section(ctx: RecordContext, screen: Screen) -> Story:
+    d, s, g = ctx.a.determination, ctx.a.signoff, ctx.g
+    f = lambda name, key=None: ctx.field("determination", name, key)  # noqa: E731
+    outcome = g.catalogues.outcomes.get(d.outcome, d.outcome) if d.outcome else ctx.tri(None)
+    story: Story = [CondPageBreak(40 * mm), _heading(screen.title)]
+    if screen.legal_basis:
+        story.append(para(screen.legal_basis, "small"))
+    story += [para(f("overriding_risk", "overriding_risk"), "question"),
+              _answer_line(ctx, d.overriding_risk),
+              para(f("outcome", "outcome"), "question"),
+              para(outcome, "answer"),
+              para(f("gbv_ground", "gbv_ground"), "question"),
+              para(ctx.tri(d.gbv_ground), "answer"),
+              para(f("reasons"), "question"),
+              para(d.reasons or "—", "answer")]
+    if d.conditions or d.outcome == "authorise_with_conditions":
+        story += [para(f("conditions", "conditions"), "question"), para(d.conditions or "—", "answer")]
+    story += [para(f("review_date", "review_date"), "question"), para(_fmt(d.review_date), "answer"),
+              para(f("reassessment_triggers", "triggers"), "question"),
+              para(d.reassessment_triggers or "—", "answer")]
+
+    rows = [[para(h, "cell_head") for h in ("", ctx.L("signoff"), ctx.L("date"), ctx.L("signature"))],
+            [para(f("officer", "officer"), "label"), para(s.officer or ctx.a.officer or "—", "cell"),
+             para(_fmt(s.officer_date), "cell"), para("", "cell")],
+            [para(f("reviewer", "reviewer"), "label"), para(s.reviewer or "—", "cell"),
+             para(_fmt(s.reviewer_date), "cell"), para("", "cell")]]
+    w = ctx.width
+    table = _grid(rows, [w * 0.2, w * 0.35, w * 0.15, w * 0.3])
+    table.setStyle(TableStyle([("ROWBACKGROUNDS", (0, 1), (-1, -1), [None]),
+                               ("BOTTOMPADDING", (0, 1), (-1, -1), 16)]))
+    story += [Spacer(1, 4 * mm), KeepTogether([_heading(ctx.L("signoff"), "h2"), table])]
+    return story
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Annex: the guidance shown at each screen
+
+
+def annex(ctx: RecordContext) -> Story:
+    g = ctx.g
+    story: Story = [PageBreak(), _heading(ctx.L("annex")), para(ctx.L("annex_intro", version=g.stamp), "body")]
+
+    def bullets(title_key: str, items: Iterable[str]) -> Story:
+        items = list(items)
+        if not items:
+            return []
+        return [para(ctx.L(title_key), "question"), *(rich([("• ", "regular"), (t, "regular")], "bullet")
+                                                      for t in items)]
+
+    for screen in g.screens:
+        story += [CondPageBreak(30 * mm), _heading(flow.screen_label(g, screen), "h2")]
+        if screen.legal_basis:
+            story += [para(ctx.L("legal_basis"), "question"), para(screen.legal_basis, "body")]
+        story += [para(ctx.L("purpose"), "question"), para(screen.purpose, "body")]
+        if screen.order_note:
+            story += [para(ctx.L("order_note"), "question"), para(screen.order_note, "body")]
+        story += bullets("guiding_questions", screen.guiding_questions)
+        story += bullets("indicators", screen.indicators)
+        story += bullets("information_sources", screen.information_sources)
+        story += bullets("examples", screen.examples)
+        helps = [f"{q.label}: {q.help}" for q in screen.questions if q.help]
+        story += bullets("questions_help", helps)
+        for aid in screen.cross_cutting:
+            try:
+                adv = g.cross_cutting(aid)
+            except KeyError:
+                continue
+            story += [para(adv.title, "question"), para(adv.text, "body")]
+    return story
+
+
+SECTION_BY_KIND: dict[str, Callable[[RecordContext, Screen], Story]] = {
+    "case": case_section,
+    "article6": article6_section,
+    "step": step_section,
+    "evidence": evidence_section,
+    "summary": summary_section,
+    "determination": determination_section,
+}
+
+
+def body(ctx: RecordContext, with_annex: bool) -> Story:
+    story = cover(ctx)
+    flowchart_done = False
+    for screen in ctx.g.screens:
+        if screen.kind == "step" and not flowchart_done:
+            story += flowchart_section(ctx)
+            flowchart_done = True
+        story += SECTION_BY_KIND[screen.kind](ctx, screen)
+    if with_annex:
+        story += annex(ctx)
+    return story
