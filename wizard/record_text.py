@@ -95,8 +95,20 @@ class LinearSplitParagraph(Paragraph):
             return self._rest[1]
         return None
 
+    def _once_per_width(self, width, breaker):
+        # Tables wrap each cell several times at the same width while they size rows and split; breaking
+        # the lines once per width is enough (the result depends only on the text, the style and the width).
+        key = tuple(width) if isinstance(width, list | tuple) else width
+        memo = self.__dict__.get("_broken")
+        if memo is not None and memo[0] == key:
+            return memo[1]
+        lines = breaker(width)
+        self._broken = (key, lines)
+        return lines
+
     def breakLines(self, width):  # ReportLab's name
-        return self._reused(width) or super().breakLines(width)
+        return self._once_per_width(width, lambda w: self._reused(w) or super(LinearSplitParagraph, self)
+                                    .breakLines(w))
 
 
 class SplitSafeCJKParagraph(LinearSplitParagraph):
@@ -113,6 +125,9 @@ class SplitSafeCJKParagraph(LinearSplitParagraph):
             maxWidths = [maxWidths]
         if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
             return self.blPara
+        return self._once_per_width(maxWidths, self._break_cjk)
+
+    def _break_cjk(self, maxWidths):
         reused = self._reused(maxWidths)
         if reused is not None:
             return reused
