@@ -10,10 +10,11 @@ in ``case.officer``. Everything else is as in version 1.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
-from wizard.model import FORMAT_VERSION, AssessmentFormatError
+from wizard.model import FORMAT_VERSION, Assessment, AssessmentFormatError, from_dict
 
 Document = dict[str, Any]
 
@@ -63,3 +64,14 @@ def upgrade(data: Any) -> Any:
         doc = UPGRADES[version](doc)
         version += 1
     return doc
+
+
+def read_document(raw: str | bytes) -> Assessment:
+    """Parse, upgrade and validate one exported assessment (JSON text); AssessmentFormatError says why not."""
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise AssessmentFormatError(f"not valid JSON: {err}") from None
+    except RecursionError:
+        raise AssessmentFormatError("not valid JSON: nested too deeply") from None
+    return from_dict(upgrade(data))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from wizard.formats import read_document
 from wizard.guidance import Guidance, GuidanceError
 from wizard.model import Assessment, AssessmentFormatError, canonical_json, from_json
 from wizard.record_canvas import ATTACHMENT_NAME
@@ -59,7 +60,7 @@ def extract_assessment(pdf: bytes) -> Assessment:
     """The assessment embedded in a record; AssessmentFormatError says why if there is none or it is bad."""
     data = _attachment(_reader(pdf))
     try:
-        return from_json(data)
+        return read_document(data)  # a record made by an older version of the tool is upgraded, like JSON
     except AssessmentFormatError as err:
         raise AssessmentFormatError(f"the embedded {ATTACHMENT_NAME} is not a valid assessment: {err}") from None
 

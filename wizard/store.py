@@ -48,7 +48,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from wizard import formats, migrations
 from wizard.history import FieldChange, diff, squash
-from wizard.model import Assessment, AssessmentFormatError, from_dict, to_json
+from wizard.model import Assessment, AssessmentFormatError, to_json
 from wizard.store_schema import assessments, documents, events, revisions, search_key
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -508,13 +508,7 @@ class Store:
         if len(raw) > MAX_IMPORT_BYTES:
             raise ImportRefused(f"the file is {len(raw):,} bytes; the limit is {MAX_IMPORT_BYTES:,} bytes")
         try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise ImportRefused(f"not valid JSON: {err}") from None
-        except RecursionError:
-            raise ImportRefused("not valid JSON: nested too deeply") from None
-        try:
-            a = from_dict(formats.upgrade(data))
+            a = formats.read_document(raw)
         except AssessmentFormatError as err:
             raise ImportRefused(str(err)) from None
         return self.import_assessment(a, actor, as_new=as_new, source=source)
