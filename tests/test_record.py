@@ -335,3 +335,12 @@ def test_cmd_render_refuses_bad_json(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "status" in err and not (tmp_path / "x.pdf").exists()
     args.assessment = str(tmp_path / "missing.json")
     assert cmd_render(args) == 1
+
+
+@pytest.mark.parametrize("training", [False, True])
+def test_every_record_label_comes_from_the_guidance(guidance: Guidance, make_assessment: Callable[..., Assessment],
+                                                    training: bool):
+    """A label missing from ui.yaml would print as its key (record_...): none may be missing."""
+    a = make_assessment("suspend").model_copy(update={"training": training})
+    text = "\n".join(pages(build_pdf(a, guidance, annex=True)))
+    assert re.findall(r"record_[a-z_]+", text) == []
