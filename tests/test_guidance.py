@@ -548,4 +548,4 @@ def test_boolean_key_names_its_own_line(root):
     text = path.read_text(encoding="utf-8").replace('  "yes": "Yes"', '  yes: "Yes"', 1)
     path.write_text(text, encoding="utf-8")
     (only,) = problems_of(root)
-    assert only.startswith(f"guidance/en/ui.yaml, line {line_no(text, 'yes: ' + chr(34) + 'Yes')}, ")
+    assert only.startswith(f"guidance/en/ui.yaml, line {line_no(text, '  yes: ' + chr(34) + 'Yes')}, ")

@@ -213,3 +213,34 @@ def test_the_fingerprint_is_sha256_of_the_canonical_json(assessment: Assessment)
 
     assert fingerprint(assessment) == hashlib.sha256(canonical_json(assessment)).hexdigest()
     assert re.fullmatch(r"[0-9a-f]{64}", fingerprint(assessment))
+
+
+def test_a_note_added_over_the_cover_fails(record: bytes, guidance: Guidance):
+    """An annotation changes what a reader sees without changing the page text."""
+    from pypdf.annotations import FreeText
+
+    def change(writer: PdfWriter) -> None:
+        writer.add_annotation(page_number=0, annotation=FreeText(text="OUTCOME: AUTHORISE", rect=(50, 50, 300, 90)))
+
+    result = verify_pdf(_rewrite(record, change), guidance)
+    assert not result.ok and any("annotations" in p for p in result.problems)
+
+
+def test_a_rectangle_drawn_over_the_text_fails(record: bytes, guidance: Guidance):
+    """Covering a line with a white box leaves the extracted text as it was; the drawing still differs."""
+
+    def change(writer: PdfWriter) -> None:
+        page = writer.pages[0]
+        contents = page.get_contents()
+        contents.set_data(contents.get_data() + b"\nq 1 1 1 rg 50 500 400 200 re f Q")
+        page.replace_contents(contents)
+
+    result = verify_pdf(_rewrite(record, change), guidance)
+    assert not result.ok and any("drawing of page(s) 1" in p for p in result.problems)
+
+
+def test_another_hash_typed_on_the_cover_does_not_confuse_the_check(assessment: Assessment, guidance: Guidance):
+    """Officers paste evidence hashes into fields that the cover prints before the fingerprint."""
+    other = assessment.model_copy(deep=True)
+    other.case.reference = "ab" * 32
+    assert verify_pdf(build_pdf(other, guidance), guidance).ok

@@ -13,12 +13,13 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.generic import ContentStream
 
 from wizard.formats import read_document
 from wizard.guidance import Guidance, GuidanceError
-from wizard.model import Assessment, AssessmentFormatError, canonical_json, from_json
+from wizard.model import Assessment, AssessmentFormatError, canonical_json
 from wizard.record_canvas import ATTACHMENT_NAME
 
 _HEX64 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
@@ -90,8 +91,8 @@ def verify_pdf(pdf: bytes, guidance: Guidance | None = None) -> VerifyResult:
     printed = _HEX64.findall(texts[0]) if texts else []
     if not printed:
         problems.append("the cover shows no SHA-256 fingerprint")
-    elif printed[0] != digest:
-        problems.append(f"the fingerprint printed on the cover ({printed[0]}) does not match the embedded "
+    elif digest not in printed:  # officers' text on the cover may hold other 64-digit hashes
+        problems.append(f"the fingerprint printed on the cover ({printed[-1]}) does not match the embedded "
                         f"assessment (SHA-256 {digest}): the attachment or the cover was changed")
     meta = reader.metadata or {}
     if str(meta.get("/Subject", "")) != f"sha256:{digest}":
@@ -103,7 +104,7 @@ def verify_pdf(pdf: bytes, guidance: Guidance | None = None) -> VerifyResult:
                         f"{digest[:12]}… of the embedded assessment")
 
     try:
-        assessment = from_json(data)
+        assessment = read_document(data)
     except AssessmentFormatError as err:
         problems.append(f"the embedded {ATTACHMENT_NAME} is not a valid assessment: {err}")
         return VerifyResult(False, problems, digest)
@@ -131,7 +132,9 @@ def verify_pdf(pdf: bytes, guidance: Guidance | None = None) -> VerifyResult:
     fresh = build_pdf(assessment, guidance, page_size=page_size,  # type: ignore[arg-type]
                       annex=keys.get("annex") == "1")
     if fresh != pdf:
-        expected = _page_texts(_reader(fresh))
+        fresh_reader = _reader(fresh)
+        problems += _drawing_differences(reader, fresh_reader)
+        expected = _page_texts(fresh_reader)
         if len(expected) != len(texts):
             problems.append(f"the record has {len(texts)} pages, but the embedded assessment gives "
                             f"{len(expected)}")
@@ -146,6 +149,42 @@ def verify_pdf(pdf: bytes, guidance: Guidance | None = None) -> VerifyResult:
                                 f"layout changes between versions also show up as differences")
     result.ok = not problems
     return result
+
+
+_ACTIVE_KEYS = ("/AcroForm", "/OpenAction", "/AA", "/JavaScript")
+
+
+def _drawing_differences(found: PdfReader, expected: PdfReader) -> list[str]:
+    """What the pages draw beyond their text: a rectangle over a line or an added note leaves the text intact.
+
+    Each page's content stream is compared as parsed operations (so a rewrite that only re-encodes the
+    streams still passes), and annotations, forms and actions the record never has are refused.
+    """
+    problems = []
+    drawn = [i for i, (x, y) in enumerate(zip(found.pages, expected.pages, strict=False), start=1)
+             if _operations(x, found) != _operations(y, expected)]
+    if drawn:
+        problems.append(f"the drawing of page(s) {_pages(drawn)} differs from the embedded assessment: "
+                        "something was added to, covered on or removed from the pages")
+    annotated = [i for i, (x, y) in enumerate(zip(found.pages, expected.pages, strict=False), start=1)
+                 if len(x.get("/Annots") or []) != len(y.get("/Annots") or [])]
+    if annotated:
+        problems.append(f"page(s) {_pages(annotated)} carry annotations the record does not have")
+    root = found.trailer["/Root"]
+    active = [k for k in _ACTIVE_KEYS if k in root and k not in expected.trailer["/Root"]]
+    if active:
+        problems.append(f"the document has {', '.join(active)}, which a record never has")
+    if len(found.attachments) != len(expected.attachments):
+        problems.append(f"the document has {len(found.attachments)} attached files; a record has "
+                        f"{len(expected.attachments)}")
+    return problems
+
+
+def _operations(page: PageObject, reader: PdfReader) -> list[tuple[object, bytes]]:
+    contents = page.get_contents()
+    if contents is None:
+        return []
+    return [(repr(operands), operator) for operands, operator in ContentStream(contents, reader).operations]
 
 
 def _pages(numbers: list[int]) -> str:
