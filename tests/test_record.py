@@ -113,14 +113,15 @@ def test_flowchart_shows_both_numberings_and_why(example_pdf: bytes):
     assert squash("Mitigation (flowchart step 5) comes before overriding risk (flowchart step 4)") in text
 
 
-def test_answers_reasons_and_sources_by_register_number(guidance: Guidance, example_pdf: bytes):
+def test_answers_reasons_and_sources_by_register_id(guidance: Guidance, example_pdf: bytes):
     a = example()
     text = squash("".join(pages(example_pdf)))
     under = a.answer("prevalence", "underreporting")
     assert squash(under.value) in text  # type: ignore[arg-type]
-    numbers = {s.id: n for n, s in enumerate(a.evidence, start=1)}
-    cited = " ".join(f"[{numbers[s]}]" for s in under.evidence)
+    cited = " ".join(f"[{sid}]" for sid in under.evidence)  # the register id the officer saw in the UI
     assert squash(f"Sources cited: {cited}") in text
+    for s in a.evidence:
+        assert squash(f"[{s.id}]") in text
     for s in a.evidence:
         assert squash(s.title) in text and squash(s.publisher) in text
     assert squash(a.determination.reasons) in text
@@ -344,3 +345,29 @@ def test_every_record_label_comes_from_the_guidance(guidance: Guidance, make_ass
     a = make_assessment("suspend").model_copy(update={"training": training})
     text = "\n".join(pages(build_pdf(a, guidance, annex=True)))
     assert re.findall(r"record_[a-z_]+", text) == []
+
+
+def test_a_typed_answer_marked_insufficient_keeps_its_text(guidance: Guidance,
+                                                          make_assessment: Callable[..., Assessment]):
+    a = make_assessment()
+    a.set_answer("prevalence", "underreporting",
+                 Answer(value="Partial survey only; figures for 2025 awaited.", insufficient=True))
+    text = squash("".join(pages(build_pdf(a, guidance))))
+    assert squash("Partial survey only; figures for 2025 awaited.") in text
+
+
+def test_the_case_section_names_the_assessing_officer(guidance: Guidance, make_assessment: Callable[..., Assessment]):
+    a = make_assessment()
+    a.officer = "Assessor Ndlovu"
+    a.signoff.officer = "Head of Unit Park"
+    text = squash("".join(pages(build_pdf(a, guidance))))
+    assert squash("Assessor Ndlovu") in text and squash("Head of Unit Park") in text
+
+
+def test_a_very_long_reference_is_cut_in_the_header_and_whole_on_the_cover(
+        guidance: Guidance, make_assessment: Callable[..., Assessment]):
+    a = make_assessment()
+    a.case.reference = "REF-" + "x" * 1990
+    texts = pages(build_pdf(a, guidance))
+    assert squash(a.case.reference) in squash(texts[0]), "the cover prints the reference in full"
+    assert all(squash("REF-" + "x" * 55) + "…" in squash(t) for t in texts[1:]), "each header shows a cut"

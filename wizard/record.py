@@ -59,6 +59,10 @@ def missing_glyphs(assessment: Assessment) -> list[tuple[str, str]]:
     return out
 
 
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def build_pdf(assessment: Assessment, guidance: Guidance, *, page_size: PageSize = "A4",
               annex: bool = False) -> bytes:
     """The PDF record. The same assessment, guidance and options always give the same bytes."""
@@ -71,10 +75,10 @@ def build_pdf(assessment: Assessment, guidance: Guidance, *, page_size: PageSize
         marks.append(label(guidance, "watermark_training"))
     if a.status == "draft":
         marks.append(label(guidance, "watermark_draft"))
-    header = label(guidance, "header_title") + (f" · {a.case.reference}" if a.case.reference else "")
-    marking = a.case.protective_marking
-    if len(marking) > 120:  # the full marking is on the cover; the header shows a visible cut
-        marking = marking[:119] + "…"
+    # The header has room for a line or two; the full reference and marking are on the cover, so the header
+    # shows a visible cut rather than running into the page body.
+    header = label(guidance, "header_title") + (f" · {_cut(a.case.reference, 60)}" if a.case.reference else "")
+    marking = _cut(a.case.protective_marking, 120)
     furniture = Furniture(
         header_left=header,
         marking=marking,

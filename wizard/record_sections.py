@@ -35,7 +35,7 @@ class RecordContext:
         self.width = width
         self.fingerprint = fingerprint
         self.unshown = unshown
-        self.source_no = {s.id: i for i, s in enumerate(a.evidence, start=1)}
+        self.source_ids = set(a.source_ids())
 
     def L(self, key: str, **kw: object) -> str:  # short on purpose: used on every line
         return label(self.g, key, **kw)
@@ -57,10 +57,10 @@ class RecordContext:
         return self.g.catalogues.answers.get(value) or self.L({"yes": "yes", "no": "no"}.get(value, "insufficient"))
 
     def cite(self, ids: Iterable[str]) -> str:
+        """Sources by their register id ([S3]), the id the officer saw and the consistency messages use."""
         out = []
         for sid in ids:
-            n = self.source_no.get(sid)
-            out.append(f"[{n}]" if n else self.L("not_in_register", id=sid))
+            out.append(f"[{sid}]" if sid in self.source_ids else self.L("not_in_register", id=sid))
         return " ".join(out)
 
     def form_label(self, form_id: str) -> str:
@@ -260,6 +260,7 @@ def case_section(ctx: RecordContext, screen: Screen) -> Story:
     pairs = [(ctx.field("case", k), getattr(c, k) or "—") for k in
              ("reference", "exporter", "importing_state", "end_user", "end_use", "art8_documents",
               "protective_marking")]
+    pairs.append((ctx.field("case", "officer"), ctx.a.officer or "—"))  # the assessor, besides the sign-off
     head = [para(t, "cell_head") for t in (
         ctx.L("item_no"), ctx.field("case", "item_description", "item_description"),
         ctx.field("case", "item_category", "item_category"), ctx.field("case", "item_quantity", "item_quantity"),
@@ -398,15 +399,16 @@ def _card_tables(ctx: RecordContext, q: Question, entries: list[tuple[str, dict]
 def _question(ctx: RecordContext, screen: Screen, q: Question) -> Story:
     ans = ctx.a.answer(screen.id, q.id)
     story: Story = [_heading(q.label, "question")]
-    value = ans.value
-    if ans.insufficient or value == INSUFFICIENT:
+    value = None if ans.value in (INSUFFICIENT, "", []) else ans.value
+    if ans.insufficient or ans.value == INSUFFICIENT:
+        # Stands out; whatever the officer also entered is still printed below it.
         story.append(para(ctx.tri(INSUFFICIENT), "insufficient"))
-        if q.type == "table" and flow.rows_of(ans):
+    if q.type == "table":
+        if flow.rows_of(ans) or not ans.insufficient:
             story += _table_answer(ctx, screen, q, ans)
-    elif q.type == "table":
-        story += _table_answer(ctx, screen, q, ans)
-    elif value in (None, "", []):
-        story.append(para(ctx.tri(None), "answer"))
+    elif value is None:
+        if not ans.insufficient:
+            story.append(para(ctx.tri(None), "answer"))
     elif q.type == "choice":
         story.append(para(q.option_label(str(value)), "answer"))
     elif q.type == "multi":
@@ -450,7 +452,7 @@ def evidence_section(ctx: RecordContext, screen: Screen) -> Story:
         head = [para(ctx.L(k), "cell_head") for k in
                 ("src_no", "src_title", "src_publisher", "src_type", "src_date", "src_reliability", "src_used_in")]
         rows: list[list[Flowable]] = [head]
-        for n, s in enumerate(a.evidence, start=1):
+        for s in a.evidence:
             title_parts: list[Flowable] = [para(s.title or "—", "cell")]
             if s.reference:
                 title_parts.append(para(s.reference, "small"))
@@ -458,7 +460,7 @@ def evidence_section(ctx: RecordContext, screen: Screen) -> Story:
                 title_parts.append(rich([(ctx.L("src_findings") + ": ", "bold"), (s.findings, "regular")], "small"))
             screens = sorted(used.get(s.id, []), key=lambda sid: order.get(sid, 99))
             rows.append([
-                para(f"[{n}]", "cell_head"),
+                para(f"[{s.id}]", "cell_head"),
                 title_parts,
                 para(s.publisher or "—", "cell"),
                 para(_short(g.catalogues.source_types.get(s.type, s.type)), "cell"),
