@@ -318,3 +318,19 @@ def _guidance_loaded_once():
     cached_guidance.cache_clear()
     yield
     cached_guidance.cache_clear()
+
+
+def test_a_change_that_would_land_on_another_row_is_not_reapplied(store):
+    a = Wizard.start()
+    a.fill_case()
+    a.click("case", "add_item")
+    a.text("case", "item", 2, 1, "description", value="Second item")
+    b = Wizard.open(a.aid, screen="case")
+    a.click("case", "item", 2, 0, "remove")  # tab A removes the first item: the second moves up
+    b.text("case", "item", 2, 1, "description", value="Edited in tab B")
+    assert "Someone else changed this assessment" in b.texts()
+    assert b.at.text_input(key=b.key("case", "case.reference")).disabled, "no input while the conflict waits"
+    b.at.button(key="conflict_mine").click().run()
+    assert "would have landed on a different row" in b.texts()
+    items = store.get(a.aid).assessment.case.items
+    assert [i.description for i in items] == ["Second item"], "nothing was written to the wrong item"

@@ -204,6 +204,15 @@ def _serious_forms(guidance: Guidance, a: Assessment) -> list[str]:
     return [k for k in keys if row_for(ans, k).get("serious") == "yes"]
 
 
+def _first_choice_label(q: Question, row: Row) -> str:
+    """How an officer-added row is named in messages: the label of its first choice (e.g. the measure)."""
+    col = next((c for c in q.columns if c.type == "choice"), None)
+    value = row.get(col.id) if col else None
+    if not col or not isinstance(value, str):
+        return "?"
+    return next((o.label for o in col.options if o.id == value), value)
+
+
 def _form_label(guidance: Guidance, form_id: str) -> str:
     return next((f.label for f in guidance.catalogues.gbv_forms if f.id == form_id), form_id)
 
@@ -317,7 +326,7 @@ def check(guidance: Guidance, a: Assessment, today: date | None = None) -> list[
                 for row in rows_of(ans):
                     judged = [row.get(c.id) for c in q.columns if c.type == "choice"]
                     if has_evidence_col and "yes" in judged and not row.get("evidence") and not ans.evidence:
-                        name = _form_label(guidance, row["row"]) if row.get("row") else row.get("measure") or "?"
+                        name = _form_label(guidance, row["row"]) if row.get("row") else _first_choice_label(q, row)
                         out.append(Finding("finding_without_evidence", screen.id,
                                            t("rule_finding_without_evidence", question=f"{q.label}: {name}")))
             elif q.type in ("choice", "multi") and q.ask_evidence and not ans.evidence:

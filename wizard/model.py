@@ -37,8 +37,10 @@ RELIABILITIES: tuple[str, ...] = Reliability.__args__  # type: ignore[attr-defin
 CONSULTATION_KINDS: tuple[str, ...] = ConsultationKind.__args__  # type: ignore[attr-defined]
 
 # Text fields are bounded so that one field cannot exhaust memory, yet a 100,000-character reason fits.
-LongText = Annotated[str, Field(max_length=200_000)]
-ShortText = Annotated[str, Field(max_length=2_000)]
+LONG_TEXT_MAX = 200_000
+SHORT_TEXT_MAX = 2_000
+LongText = Annotated[str, Field(max_length=LONG_TEXT_MAX)]
+ShortText = Annotated[str, Field(max_length=SHORT_TEXT_MAX)]
 
 # A table cell: free text, one option id, several option ids, or cited evidence ids.
 Cell = str | list[str] | None

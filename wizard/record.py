@@ -17,8 +17,9 @@ from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate
 
+from wizard.formats import read_document
 from wizard.guidance import GUIDANCE_ROOT, Guidance, GuidanceError, load_guidance
-from wizard.model import Assessment, AssessmentFormatError, canonical_json, from_json
+from wizard.model import Assessment, AssessmentFormatError, canonical_json
 from wizard.record_canvas import MARGIN_X, Furniture, RecordCanvas
 from wizard.record_fonts import SANS, register_fonts, unshowable
 from wizard.record_integrity import VerifyResult, extract_assessment, verify_pdf
@@ -115,7 +116,7 @@ def guidance_for(language: str) -> Guidance:
 def cmd_render(args: Any) -> int:
     path = Path(args.assessment)
     try:
-        assessment = from_json(path.read_bytes())
+        assessment = read_document(path.read_bytes())  # older formats are upgraded, as on import
     except OSError as err:
         print(f"error: cannot read {path}: {err.strerror or err}", file=sys.stderr)
         return 1

@@ -9,7 +9,7 @@ import streamlit as st
 
 from wizard.flow import rows_of, table_row_keys
 from wizard.guidance import Column, Guidance, Option, Question, Screen
-from wizard.model import INSUFFICIENT, Answer, Assessment, Row
+from wizard.model import INSUFFICIENT, LONG_TEXT_MAX, SHORT_TEXT_MAX, Answer, Assessment, Row
 from wizard.ui.session import Change, OpenDoc, bind, commit, widget_key
 
 # ---------------------------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def choice(doc: OpenDoc, g: Guidance, key: str, label: str, options: list[Option
     labels = {o.id: o.label for o in options} | {INSUFFICIENT: g.t("insufficient_information")}
     st.radio(label, ids, index=ids.index(current) if current in ids else None, key=key,
              format_func=lambda i: labels.get(i, i), horizontal=horizontal, help=help or None,
-             disabled=doc.locked, on_change=bind, args=(doc, key, change),
+             disabled=doc.readonly, on_change=bind, args=(doc, key, change),
              label_visibility="collapsed" if hide_label else "visible")
 
 
@@ -95,7 +95,7 @@ def multi(doc: OpenDoc, key: str, label: str, options: list[Option], current: li
     labels = {o.id: o.label for o in options}
     ids = [o.id for o in options]
     st.multiselect(label, ids, default=[c for c in current if c in ids], key=key,
-                   format_func=lambda i: labels.get(i, i), help=help or None, disabled=doc.locked,
+                   format_func=lambda i: labels.get(i, i), help=help or None, disabled=doc.readonly,
                    on_change=bind, args=(doc, key, change), placeholder="",
                    label_visibility="collapsed" if hide_label else "visible")
 
@@ -104,15 +104,17 @@ def text(doc: OpenDoc, key: str, label: str, current: str, change: Change, *, he
          area: bool = True, height: int | None = None, hide_label: bool = False) -> None:
     widget = st.text_area if area else st.text_input
     kwargs: dict[str, Any] = {"height": height} if area and height else {}
+    # The model's limits, enforced while typing rather than refused on save.
+    kwargs["max_chars"] = LONG_TEXT_MAX if area else SHORT_TEXT_MAX
     if hide_label:
         kwargs["label_visibility"] = "collapsed"
-    widget(label, value=current or "", key=key, help=help or None, disabled=doc.locked, on_change=bind,
+    widget(label, value=current or "", key=key, help=help or None, disabled=doc.readonly, on_change=bind,
            args=(doc, key, change), **kwargs)
 
 
 def day(doc: OpenDoc, key: str, label: str, current: date | None, change: Change, *, help: str = "",
         hide_label: bool = False) -> None:
-    st.date_input(label, value=current, key=key, help=help or None, disabled=doc.locked, on_change=bind,
+    st.date_input(label, value=current, key=key, help=help or None, disabled=doc.readonly, on_change=bind,
                   args=(doc, key, change), min_value=date(1945, 1, 1), max_value=date(2100, 12, 31),
                   format="YYYY-MM-DD", label_visibility="collapsed" if hide_label else "visible")
 
@@ -124,7 +126,7 @@ def evidence_picker(doc: OpenDoc, g: Guidance, key: str, current: list[str], cha
     ids = list(titles) + [c for c in current if c not in titles]  # a dangling citation stays visible
     st.multiselect(label or g.t("evidence_cited"), ids, default=current, key=key,
                    format_func=lambda i: titles.get(i, f"{i} (not in the register)"),
-                   help=g.t("evidence_cited_help"), disabled=doc.locked, on_change=bind,
+                   help=g.t("evidence_cited_help"), disabled=doc.readonly, on_change=bind,
                    args=(doc, key, change), placeholder=g.t("no_sources_yet") if not ids else "")
 
 
@@ -174,8 +176,8 @@ def table(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
             for col in q.columns:
                 _cell(doc, g, screen, q, col, i, row, widget_key(doc, screen.id, q.id, len(rows), i, col.id))
             st.button(g.t("remove_row", n=i + 1), key=widget_key(doc, screen.id, q.id, "remove", i),
-                      disabled=doc.locked, on_click=commit, args=(doc, _rows_change(screen.id, q.id, i), None))
-    st.button(g.t("add_row"), key=widget_key(doc, screen.id, q.id, "add"), disabled=doc.locked,
+                      disabled=doc.readonly, on_click=commit, args=(doc, _rows_change(screen.id, q.id, i), None))
+    st.button(g.t("add_row"), key=widget_key(doc, screen.id, q.id, "add"), disabled=doc.readonly,
               on_click=commit, args=(doc, _rows_change(screen.id, q.id, None), None))
 
 
@@ -207,7 +209,7 @@ def question(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
             else:
                 table(doc, g, screen, q)
             st.checkbox(g.t("insufficient_information"), value=ans.insufficient, key=k("insufficient"),
-                        disabled=doc.locked, on_change=bind,
+                        disabled=doc.readonly, on_change=bind,
                         args=(doc, k("insufficient"), _answer_change(screen.id, q.id, "insufficient")))
         if q.ask_reasons:
             text(doc, k("reasons"), g.t("reasons"), ans.reasons, _answer_change(screen.id, q.id, "reasons"),

@@ -60,6 +60,10 @@ def _add_source(a: Assessment, _value: Any) -> None:
     a.evidence = [*a.evidence, Source(id=a.next_source_id())]
 
 
+def _yes_no(g: Guidance) -> list[Option]:
+    return [Option(id="yes", label=g.t("yes")), Option(id="no", label=g.t("no"))]
+
+
 def _opts(labels: dict[str, str], ids: tuple[str, ...]) -> list[Option]:
     return [Option.model_construct(id=i, label=labels.get(i, i), help="") for i in ids]
 
@@ -69,7 +73,7 @@ def _select(doc: OpenDoc, key: str, label: str, options: list[Option], current: 
     ids = [o.id for o in options]
     labels = {o.id: o.label for o in options}
     st.selectbox(label, ids, index=ids.index(current) if current in ids else None, key=key,
-                 format_func=lambda i: labels.get(i, i), help=help or None, disabled=doc.locked,
+                 format_func=lambda i: labels.get(i, i), help=help or None, disabled=doc.readonly,
                  on_change=bind, args=(doc, key, change), placeholder="—")
 
 
@@ -97,7 +101,7 @@ def case(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         _field_text(doc, screen, "protective_marking", "case.protective_marking", c.protective_marking)
         k = widget_key(doc, screen.id, "training")
         st.checkbox(screen.field("training").label, value=a.training, key=k, help=screen.field("training").help,
-                    disabled=doc.locked, on_change=bind, args=(doc, k, set_path("training")))
+                    disabled=doc.readonly, on_change=bind, args=(doc, k, set_path("training")))
     _field_text(doc, screen, "end_use", "case.end_use", c.end_use, area=True)
     _field_text(doc, screen, "art8_documents", "case.art8_documents", c.art8_documents, area=True)
 
@@ -117,24 +121,24 @@ def case(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
             q, v, cur = st.columns(3)
             with q:
                 st.number_input(screen.field("item_quantity").label, min_value=0, step=1, value=item.quantity,
-                                key=key("quantity"), disabled=doc.locked, on_change=bind,
+                                key=key("quantity"), disabled=doc.readonly, on_change=bind,
                                 args=(doc, key("quantity"), set_path(f"case.items.{i}.quantity")))
             with v:
                 st.number_input(screen.field("item_value").label, min_value=0.0, step=1000.0, value=item.value,
-                                key=key("value"), disabled=doc.locked, on_change=bind, format="%.2f",
+                                key=key("value"), disabled=doc.readonly, on_change=bind, format="%.2f",
                                 args=(doc, key("value"), set_path(f"case.items.{i}.value")))
             with cur:
                 inputs.text(doc, key("currency"), screen.field("item_currency").label, item.currency,
                             set_path(f"case.items.{i}.currency"), area=False)
-            st.button(g.t("remove_item", n=i + 1), key=key("remove"), disabled=doc.locked, on_click=commit,
+            st.button(g.t("remove_item", n=i + 1), key=key("remove"), disabled=doc.readonly, on_click=commit,
                       args=(doc, list_change("case.items", remove=i), None))
-    st.button(g.t("add_item"), key=widget_key(doc, screen.id, "add_item"), disabled=doc.locked,
+    st.button(g.t("add_item"), key=widget_key(doc, screen.id, "add_item"), disabled=doc.readonly,
               on_click=commit, args=(doc, list_change("case.items", Item), None))
 
 
 def article6(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     a = doc.assessment
-    yes_no = [Option(id="yes", label=g.t("yes")), Option(id="no", label=g.t("no"))]
+    yes_no = _yes_no(g)
     for part, answer in a.article6.parts().items():
         f = screen.field(part)
         with st.container(border=True):
@@ -160,7 +164,7 @@ def step(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
 
 def overriding_finding(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     f = screen.field("overriding_risk")
-    yes_no = [Option(id="yes", label=g.t("yes")), Option(id="no", label=g.t("no"))]
+    yes_no = _yes_no(g)
     with st.container(border=True):
         st.markdown(f"**{f.label}**")
         if f.help:
@@ -201,9 +205,9 @@ def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
                         set_path(f"evidence.{i}.reference"), area=False)
             inputs.text(doc, key("findings"), f("findings").label, s.findings, set_path(f"evidence.{i}.findings"),
                         height=80)
-            st.button(g.t("remove_source", id=s.id), key=key("remove"), disabled=doc.locked or s.id in cited,
+            st.button(g.t("remove_source", id=s.id), key=key("remove"), disabled=doc.readonly or s.id in cited,
                       on_click=commit, args=(doc, list_change("evidence", remove=i), None))
-    st.button(g.t("add_source"), key=widget_key(doc, screen.id, "add_source"), disabled=doc.locked,
+    st.button(g.t("add_source"), key=widget_key(doc, screen.id, "add_source"), disabled=doc.readonly,
               on_click=commit, args=(doc, _add_source, None))
 
     st.subheader(f("gaps").label)
@@ -221,7 +225,7 @@ def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
                 inputs.text(doc, key("asked_of"), f("asked_of").label, gap.asked_of, set_path(f"gaps.{i}.asked_of"),
                             area=False)
                 st.checkbox(f("art8_request").label, value=gap.art8_request, key=key("art8"),
-                            disabled=doc.locked, on_change=bind,
+                            disabled=doc.readonly, on_change=bind,
                             args=(doc, key("art8"), set_path(f"gaps.{i}.art8_request")))
             with right:
                 inputs.day(doc, key("sent_on"), f("sent_on").label, gap.sent_on, set_path(f"gaps.{i}.sent_on"))
@@ -229,9 +233,9 @@ def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
                            set_path(f"gaps.{i}.answered_on"))
             inputs.text(doc, key("response"), f("response").label, gap.response, set_path(f"gaps.{i}.response"),
                         height=80)
-            st.button(g.t("remove_gap", n=i + 1), key=key("remove"), disabled=doc.locked, on_click=commit,
+            st.button(g.t("remove_gap", n=i + 1), key=key("remove"), disabled=doc.readonly, on_click=commit,
                       args=(doc, list_change("gaps", remove=i), None))
-    st.button(g.t("add_gap"), key=widget_key(doc, screen.id, "add_gap"), disabled=doc.locked, on_click=commit,
+    st.button(g.t("add_gap"), key=widget_key(doc, screen.id, "add_gap"), disabled=doc.readonly, on_click=commit,
               args=(doc, list_change("gaps", InformationGap), None))
 
     st.subheader(f("consultations").label)
@@ -251,9 +255,9 @@ def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
                 inputs.day(doc, key("on"), f("on").label, c.on, set_path(f"consultations.{i}.on"))
             inputs.text(doc, key("advice"), f("advice").label, c.advice, set_path(f"consultations.{i}.advice"),
                         height=80)
-            st.button(g.t("remove_consultation", n=i + 1), key=key("remove"), disabled=doc.locked,
+            st.button(g.t("remove_consultation", n=i + 1), key=key("remove"), disabled=doc.readonly,
                       on_click=commit, args=(doc, list_change("consultations", remove=i), None))
-    st.button(g.t("add_consultation"), key=widget_key(doc, screen.id, "add_consultation"), disabled=doc.locked,
+    st.button(g.t("add_consultation"), key=widget_key(doc, screen.id, "add_consultation"), disabled=doc.readonly,
               on_click=commit, args=(doc, list_change("consultations", Consultation), None))
 
 
@@ -315,7 +319,7 @@ def determination(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     a = doc.assessment
     d = a.determination
     f = screen.field
-    yes_no = [Option(id="yes", label=g.t("yes")), Option(id="no", label=g.t("no"))]
+    yes_no = _yes_no(g)
     if a.article6.prohibited:
         st.error(g.t("art6_prohibited"))
     with st.container(border=True):

@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from wizard.guidance import Guidance, GuidanceError, cached_guidance
+from wizard.history import diff
 from wizard.model import Assessment
 from wizard.store import Conflict, Locked, NotFound, Store, Stored, StoreError, database_url
 
@@ -40,6 +41,11 @@ class OpenDoc:
     def locked(self) -> bool:
         return self.assessment.status == "final"
 
+    @property
+    def readonly(self) -> bool:
+        """No input while the assessment is final or a conflict waits for the officer's choice."""
+        return self.locked or self.conflict is not None
+
 
 @st.cache_resource(show_spinner=False)
 def _store_for(url: str) -> Store:
@@ -59,13 +65,17 @@ def language() -> str:
     return lang if lang in ("en",) else "en"
 
 
-def actor() -> str:
-    name = st.session_state.get("actor") or st.query_params.get("by") or ""
-    return name.strip() or "unnamed officer"
-
-
 def actor_default() -> str:
+    """The name this session gave, or the one carried in the URL (?by=) across a refresh."""
     return st.session_state.get("actor") or st.query_params.get("by") or ""
+
+
+def actor() -> str:
+    """Who the audit log names for this session's changes."""
+    return actor_default().strip() or UNNAMED
+
+
+UNNAMED = "unnamed officer"
 
 
 def set_actor() -> None:
@@ -106,6 +116,8 @@ def commit(doc: OpenDoc, change: Change, value: Any) -> bool:
     if doc.locked:
         doc.error = guidance().t("locked_notice")
         return False
+    if doc.conflict is not None:  # a second change would only replace the one that waits for a choice
+        return False
     draft = doc.assessment.model_copy(deep=True)
     try:
         change(draft, value)
@@ -137,13 +149,58 @@ def resolve_conflict(doc: OpenDoc, keep_mine: bool) -> None:
     conflict = doc.conflict
     if conflict is None:
         return
+    mine = doc.assessment
     doc.stored = conflict.current
     doc.saved_at = conflict.current.saved_at
     doc.conflict = None
     pending, doc.pending = doc.pending, None
     doc.generation += 1  # their values replace what the widgets hold
     if keep_mine and pending is not None:
-        commit(doc, *pending)
+        if _same_effect(pending, mine, conflict.current.assessment):
+            commit(doc, *pending)
+        else:
+            doc.error = guidance().t("conflict_not_reapplied")
+
+
+def _same_effect(pending: tuple[Change, Any], base: Assessment, theirs: Assessment) -> bool:
+    """Whether the change does to their version exactly what it did to mine.
+
+    Changes address list elements by position; when the other writer added or removed rows, the same change
+    would land on another row, so it is not re-applied and the officer enters it again.
+    """
+    change, value = pending
+
+    def effect(start: Assessment) -> list[tuple[str, Any]] | None:
+        after = start.model_copy(deep=True)
+        try:
+            change(after, value)
+        except (ValueError, IndexError, KeyError):
+            return None
+        return [(c.path, c.new) for c in diff(start, after)]
+
+    mine = effect(base)
+    if mine is None or mine != effect(theirs):
+        return False
+    # The same path may name another element now (a row inserted before it): the list elements the change
+    # touches must be the same in both versions.
+    before, now = base.model_dump(mode="json"), theirs.model_dump(mode="json")
+    for path, _new in mine:
+        parts = path.split(".")
+        for i, part in enumerate(parts):
+            if part.isdigit() and _at(before, parts[:i + 1]) != _at(now, parts[:i + 1]):
+                return False
+    return True
+
+
+def _at(data: Any, parts: list[str]) -> Any:
+    for part in parts:
+        if isinstance(data, list):
+            data = data[int(part)] if part.isdigit() and int(part) < len(data) else None
+        elif isinstance(data, dict):
+            data = data.get(part)
+        else:
+            return None
+    return data
 
 
 def reload(doc: OpenDoc) -> None:

@@ -8,7 +8,7 @@ from wizard import flow
 from wizard.guidance import Guidance, Screen
 from wizard.ui import guidance_panel, screens, session
 from wizard.ui.session import OpenDoc
-from wizard.ui.text import md
+from wizard.ui.text import md, shorten
 
 
 def _goto(screen_id: str) -> None:
@@ -51,7 +51,7 @@ def _header(g: Guidance, doc: OpenDoc) -> None:
         g.t("not_saved")
     st.caption(f"{' · '.join(badges)} · rev. {a.revision} · {a.id} · {saved}")
     if doc.error:
-        st.error(doc.error)
+        st.error(md(doc.error))
     if doc.conflict is not None:
         _conflict(g, doc)
     if doc.locked:
@@ -64,7 +64,7 @@ def _conflict(g: Guidance, doc: OpenDoc) -> None:
     with st.container(border=True):
         st.error(g.t("conflict_title"))
         st.write(g.t("conflict_body", mine=doc.stored.version, theirs=c.current.version))
-        rows = [{g.t("col_field"): ch.path, g.t("col_old"): _short(ch.old), g.t("col_new"): _short(ch.new),
+        rows = [{g.t("col_field"): ch.path, g.t("col_old"): shorten(ch.old), g.t("col_new"): shorten(ch.new),
                  g.t("col_who"): ch.actor} for ch in c.changes]
         if rows:
             st.dataframe(rows, hide_index=True, width="stretch")
@@ -73,11 +73,6 @@ def _conflict(g: Guidance, doc: OpenDoc) -> None:
                     args=(doc, False))
         right.button(g.t("conflict_keep_mine"), key="conflict_mine", on_click=session.resolve_conflict,
                      args=(doc, True), disabled=doc.pending is None)
-
-
-def _short(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= 120 else text[:117] + "…"
 
 
 def _reopen(doc: OpenDoc) -> None:

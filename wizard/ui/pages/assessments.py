@@ -9,7 +9,7 @@ import streamlit as st
 
 from wizard.guidance import Guidance
 from wizard.model import OUTCOMES, Assessment
-from wizard.store import ListFilter, StoreError
+from wizard.store import MAX_IMPORT_BYTES, ImportRefused, ListFilter, StoreError
 from wizard.ui import session
 from wizard.ui.text import md
 
@@ -24,7 +24,7 @@ def _create(g: Guidance) -> None:
     try:
         stored = session.store().create(a, session.actor())
     except StoreError as err:
-        st.session_state["list_error"] = str(err)
+        st.session_state["list_error"] = md(str(err))
         return
     session.open_assessment(stored)
     st.session_state["switch_to"] = (WIZARD_PAGE, {"aid": stored.assessment.id, "screen": g.screens[0].id})
@@ -41,7 +41,7 @@ def _action(kind: str, aid: str) -> None:
             stored = store.duplicate(aid, who)
             st.session_state["list_notice"] = md(stored.assessment.case.reference or stored.assessment.id)
     except StoreError as err:
-        st.session_state["list_error"] = str(err)
+        st.session_state["list_error"] = md(str(err))
     st.session_state.pop("confirm_archive", None)
 
 
@@ -49,17 +49,20 @@ def _import(g: Guidance) -> None:
     upload = st.session_state.get("import_file")
     if upload is None:
         return
-    data = upload.getvalue()
+    data, as_new = upload.getvalue(), bool(st.session_state.get("import_as_new"))
+    store = session.store()
     try:
         if upload.name.lower().endswith(".pdf"):
-            from wizard.model import to_json
             from wizard.record import extract_assessment
 
-            data = to_json(extract_assessment(data)).encode()
-        stored = session.store().import_json(data, session.actor(),
-                                             as_new=bool(st.session_state.get("import_as_new")))
+            if len(data) > MAX_IMPORT_BYTES:  # the same limit as the command line
+                raise ImportRefused(f"the file is {len(data):,} bytes; the limit is {MAX_IMPORT_BYTES:,} bytes")
+            stored = store.import_assessment(extract_assessment(data), session.actor(), as_new=as_new,
+                                             source=upload.name)
+        else:
+            stored = store.import_json(data, session.actor(), as_new=as_new, source=upload.name)
     except (StoreError, ValueError) as err:
-        st.session_state["list_error"] = g.t("import_refused", error=str(err))
+        st.session_state["list_error"] = g.t("import_refused", error=md(str(err)))
         return
     a = stored.assessment
     st.session_state["list_notice"] = g.t("import_done", ref=md(a.case.reference or a.id), id=a.id)
@@ -102,7 +105,7 @@ def main() -> None:
         st.markdown(f"**{g.t('new_assessment')}**")
         st.checkbox(g.t("new_training"), key="new_training")
         st.button(g.t("create"), key="create", on_click=_create, args=(g,), type="primary",
-                  disabled=session.actor() == "unnamed officer" and not st.session_state.get("actor"))
+                  disabled=session.actor() == session.UNNAMED)
 
     with st.expander(g.t("import_title")):
         st.file_uploader(g.t("import_title"), type=["json", "pdf"], key="import_file",
@@ -118,7 +121,7 @@ def main() -> None:
     try:
         page = session.store().list(filters, sort=sort, page=page_no, page_size=PAGE_SIZE)
     except StoreError as err:
-        st.error(str(err))
+        st.error(md(str(err)))
         return
     pages = max(1, math.ceil(page.total / PAGE_SIZE))
     if page_no > pages:

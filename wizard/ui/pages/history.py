@@ -6,12 +6,7 @@ import streamlit as st
 
 from wizard.store import StoreError
 from wizard.ui import session
-from wizard.ui.text import md
-
-
-def _short(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= 200 else text[:197] + "…"
+from wizard.ui.text import md, shorten
 
 
 def main() -> None:
@@ -29,7 +24,7 @@ def main() -> None:
         revisions = store.revisions(a.id)
         events = store.events(a.id)
     except StoreError as err:
-        st.error(str(err))
+        st.error(md(str(err)))
         return
     st.subheader(g.t("revisions_heading"))
     for rev in revisions:
@@ -45,8 +40,8 @@ def main() -> None:
                                    mime="application/pdf", on_click="ignore", key=f"rev_pdf_{rev.revision}")
     st.subheader(g.t("events_heading"))
     rows = [{g.t("col_when"): f"{e.at:%Y-%m-%d %H:%M:%S}", g.t("col_who"): e.actor, g.t("col_action"): e.action,
-             "rev.": e.revision, g.t("col_field"): e.path or "", g.t("col_old"): _short(e.old),
-             g.t("col_new"): _short(e.new or e.note)} for e in reversed(events)]
+             "rev.": e.revision, g.t("col_field"): e.path or "", g.t("col_old"): shorten(e.old, 200),
+             g.t("col_new"): shorten(e.new or e.note, 200)} for e in reversed(events)]
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
