@@ -24,6 +24,7 @@ from wizard.flow import (
     is_complete,
     open_items,
     positions,
+    rows_of,
     screen_label,
     step_positions,
     table_row_keys,
@@ -751,3 +752,23 @@ def test_outcome_requirements_name_real_determination_fields(guidance):
         assert set(fields) <= set(Determination.model_fields)
         for f in fields:
             assert guidance.screen("determination").field(f).label
+
+
+def test_rows_out_of_scope_are_kept_but_not_counted(guidance, make_assessment):
+    """A seriousness row for a form no longer marked prevalent stays stored, but nothing counts it."""
+    a = make_assessment()
+    forms = a.answer("prevalence", "forms")
+    prevalent = next(r["row"] for r in rows_of(forms) if r.get("prevalent") == "yes")
+    rows = [dict(r) for r in rows_of(a.answer("seriousness", "forms"))]
+    for r in rows:
+        if r.get("row") == prevalent:
+            r["evidence"] = ["S99"]  # a citation that would be flagged while the row is shown
+    a.set_answer("seriousness", "forms", a.answer("seriousness", "forms").model_copy(update={"value": rows}))
+    assert "unknown_source" in {f.rule for f in check(guidance, a)}
+    assert "S99" in cited_source_ids(a, guidance)
+
+    a.set_answer("prevalence", "forms", forms.model_copy(update={"value": [
+        {**r, "prevalent": "no"} if r.get("row") == prevalent else r for r in rows_of(forms)]}))
+    assert any(r.get("row") == prevalent for r in rows_of(a.answer("seriousness", "forms"))), "nothing is lost"
+    assert "unknown_source" not in {f.rule for f in check(guidance, a)}
+    assert "S99" not in cited_source_ids(a, guidance)

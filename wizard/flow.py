@@ -217,21 +217,39 @@ def _form_label(guidance: Guidance, form_id: str) -> str:
     return next((f.label for f in guidance.catalogues.gbv_forms if f.id == form_id), form_id)
 
 
-def _answer_citations(a: Assessment) -> Iterator[tuple[str, str, list[str]]]:
-    """Every evidence citation in the answers: (screen id, where, cited source ids)."""
+def visible_rows(guidance: Guidance | None, a: Assessment, screen_id: str, question_id: str) -> list[Row]:
+    """The rows of a table answer that the wizard and the record show.
+
+    Rows of a catalogue table that are out of scope now (a form no longer marked prevalent) stay stored, so
+    that nothing is lost if the officer changes back, but nothing may count them: not the consistency checks,
+    not the register's "used in".
+    """
+    rows = rows_of(a.answer(screen_id, question_id))
+    if guidance is None:
+        return rows
+    try:
+        question = guidance.screen(screen_id).question(question_id)
+    except KeyError:
+        return rows
+    keys = table_row_keys(guidance, a, question)
+    return rows if keys is None else [r for r in rows if r.get("row") in keys]
+
+
+def _answer_citations(a: Assessment, guidance: Guidance | None = None) -> Iterator[tuple[str, str, list[str]]]:
+    """Every evidence citation the officer can see: (screen id, where, cited source ids)."""
     for screen_id, answers in a.answers.items():
         for qid, ans in answers.items():
             yield screen_id, qid, ans.evidence
-            for i, row in enumerate(rows_of(ans)):
+            for i, row in enumerate(visible_rows(guidance, a, screen_id, qid)):
                 cited = row.get("evidence")
                 if isinstance(cited, list):
                     yield screen_id, f"{qid} row {row.get('row') or i + 1}", cited
 
 
-def cited_source_ids(a: Assessment) -> dict[str, list[str]]:
-    """Source id -> the screen ids that cite it, in first-cited order."""
+def cited_source_ids(a: Assessment, guidance: Guidance | None = None) -> dict[str, list[str]]:
+    """Source id -> the screen ids that cite it, in first-cited order (visible rows only, given guidance)."""
     used: dict[str, list[str]] = {}
-    for screen_id, _where, ids in _answer_citations(a):
+    for screen_id, _where, ids in _answer_citations(a, guidance):
         for sid in ids:
             screens = used.setdefault(sid, [])
             if screen_id not in screens:
@@ -309,7 +327,7 @@ def check(guidance: Guidance, a: Assessment, today: date | None = None) -> list[
 
     # Evidence: findings should rest on sources; citations must resolve; sources should be recent.
     known = set(a.source_ids())
-    for screen_id, where, ids in _answer_citations(a):
+    for screen_id, where, ids in _answer_citations(a, guidance):
         for sid in ids:
             if sid not in known:
                 out.append(Finding("unknown_source", screen_id, t("rule_unknown_source", source=sid, where=where),
@@ -323,7 +341,7 @@ def check(guidance: Guidance, a: Assessment, today: date | None = None) -> list[
                 continue
             if q.type == "table":
                 has_evidence_col = any(c.type == "evidence" for c in q.columns)
-                for row in rows_of(ans):
+                for row in visible_rows(guidance, a, screen.id, q.id):
                     judged = [row.get(c.id) for c in q.columns if c.type == "choice"]
                     if has_evidence_col and "yes" in judged and not row.get("evidence") and not ans.evidence:
                         name = _form_label(guidance, row["row"]) if row.get("row") else _first_choice_label(q, row)

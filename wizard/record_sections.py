@@ -444,7 +444,7 @@ def step_section(ctx: RecordContext, screen: Screen) -> Story:
 
 def evidence_section(ctx: RecordContext, screen: Screen) -> Story:
     a, g, w = ctx.a, ctx.g, ctx.width
-    used = flow.cited_source_ids(a)
+    used = flow.cited_source_ids(a, g)
     short = {s.id: s.short_title or s.title for s in g.screens}
     order = {s.id: i for i, s in enumerate(g.screens)}
     story: Story = [_heading(ctx.L("register"))]

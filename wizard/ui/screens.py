@@ -177,7 +177,7 @@ def overriding_finding(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
 def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     a = doc.assessment
     f = screen.field
-    cited = flow.cited_source_ids(a)
+    cited = flow.cited_source_ids(a, g)
     titles = {s.id: s.title for s in g.screens}
     st.subheader(f("sources").label)
     if f("sources").help:
