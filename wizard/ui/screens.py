@@ -266,9 +266,8 @@ def _set_gbv_ground(a: Assessment, value: Any) -> None:
 
 
 def summary(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
-    a = doc.assessment
-    items = flow.all_open_items(g, a)
-    findings = flow.check(g, a)
+    items = [o for s in g.screens for o in doc.open_items(g)[s.id]]
+    findings = doc.findings(g)
     titles = {s.id: flow.screen_label(g, s) for s in g.screens}
 
     st.subheader(g.t("summary_unanswered"))
@@ -352,7 +351,7 @@ def determination(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
             _field_text(doc, screen, "reviewer", "signoff.reviewer", s.reviewer)
             inputs.day(doc, widget_key(doc, screen.id, "reviewer_date"), f("reviewer_date").label,
                        s.reviewer_date, set_path("signoff.reviewer_date"))
-    findings = flow.check(g, a)
+    findings = doc.findings(g)
     for fnd in findings:
         if fnd.screen_id == screen.id:
             (st.error if fnd.severity == "error" else st.warning)(fnd.message)

@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from wizard import flow
 from wizard.guidance import Guidance, GuidanceError, cached_guidance
 from wizard.history import diff
 from wizard.model import Assessment
@@ -31,7 +32,7 @@ class OpenDoc:
     error: str | None = None
     conflict: Conflict | None = None
     pending: tuple[Change, Any] | None = None  # the change a conflict refused, to re-apply on request
-    extra: dict[str, Any] = field(default_factory=dict)
+    derived: dict[tuple[str, int], Any] = field(default_factory=dict)  # results worked out from ``stored``
 
     @property
     def assessment(self) -> Assessment:
@@ -40,6 +41,21 @@ class OpenDoc:
     @property
     def locked(self) -> bool:
         return self.assessment.status == "final"
+
+    def open_items(self, g: Guidance) -> dict[str, list[flow.Open]]:
+        """What is still open, screen by screen; worked out once per stored state, not per widget."""
+        return self._memo("open", lambda: {s.id: flow.open_items(g, self.assessment, s) for s in g.screens})
+
+    def findings(self, g: Guidance) -> list[flow.Finding]:
+        return self._memo("findings", lambda: flow.check(g, self.assessment))
+
+    def _memo(self, name: str, compute: Callable[[], Any]) -> Any:
+        # Every stored state has its own version (a save without changes keeps the same content).
+        key = (name, self.stored.version)
+        if key not in self.derived:
+            self.derived = {k: v for k, v in self.derived.items() if k[1] == self.stored.version}
+            self.derived[key] = compute()
+        return self.derived[key]
 
     @property
     def readonly(self) -> bool:

@@ -16,10 +16,10 @@ def _goto(screen_id: str) -> None:
 
 
 def _mark(g: Guidance, doc: OpenDoc, screen: Screen) -> str:
+    open_items = doc.open_items(g)
     if screen.kind == "summary":  # nothing to answer here: it is done when the whole assessment is
-        everything = flow.all_open_items(g, doc.assessment)
-        return g.t("complete_mark") if not everything else g.t("open_mark")
-    items = flow.open_items(g, doc.assessment, screen)
+        return g.t("complete_mark") if not any(open_items.values()) else g.t("open_mark")
+    items = open_items[screen.id]
     if not items:
         return g.t("complete_mark")
     if all(o.state == "insufficient" for o in items):
@@ -102,7 +102,7 @@ def _finalise(doc: OpenDoc) -> None:
     g = session.guidance()
     if not st.session_state.get("finalise_confirm"):
         return
-    if flow.blocking(flow.check(g, doc.assessment)):
+    if flow.blocking(doc.findings(g)):
         return
     try:
         doc.stored = session.store().finalise(doc.assessment.id, doc.stored.version, session.actor())
@@ -117,7 +117,7 @@ def _finalise(doc: OpenDoc) -> None:
 def _finalise_box(g: Guidance, doc: OpenDoc) -> None:
     if doc.locked:
         return
-    blockers = flow.blocking(flow.check(g, doc.assessment))
+    blockers = flow.blocking(doc.findings(g))
     with st.container(border=True):
         st.markdown(f"**{g.t('finalise')}**")
         if blockers:
