@@ -192,7 +192,7 @@ def test_second_tab_with_a_stale_copy_gets_the_conflict(context: Any, server: Se
     screenshot(second.page, "04-conflict")
 
     # Tab B takes tab A's version: its fields now show what is stored.
-    second.main().get_by_role("button", name="Load their version (discard my last change)").click()
+    second.main().get_by_role("button", name="Load their version (discard my changes)").click()
     expect(conflict).to_have_count(0, timeout=TIMEOUT_MS)
     expect(second.textbox("Exporter")).to_have_value("Exporter typed in tab A")
     expect(second.textbox("End user")).to_have_value("")

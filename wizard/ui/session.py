@@ -31,7 +31,8 @@ class OpenDoc:
     saved_at: datetime | None = None
     error: str | None = None
     conflict: Conflict | None = None
-    pending: tuple[Change, Any] | None = None  # the change a conflict refused, to re-apply on request
+    # Changes made since a conflict was found, in order: held (not saved) until the officer chooses.
+    pending: list[tuple[Change, Any]] = field(default_factory=list)
     derived: dict[tuple[str, int], Any] = field(default_factory=dict)  # results worked out from ``stored``
 
     @property
@@ -59,8 +60,7 @@ class OpenDoc:
 
     @property
     def readonly(self) -> bool:
-        """No input while the assessment is final or a conflict waits for the officer's choice."""
-        return self.locked or self.conflict is not None
+        return self.locked
 
 
 @st.cache_resource(show_spinner=False)
@@ -132,7 +132,10 @@ def commit(doc: OpenDoc, change: Change, value: Any) -> bool:
     if doc.locked:
         doc.error = guidance().t("locked_notice")
         return False
-    if doc.conflict is not None:  # a second change would only replace the one that waits for a choice
+    if doc.conflict is not None:
+        # Inputs stay open (disabling them can reset what the officer typed on screen); further changes wait
+        # with the first until the officer chooses.
+        doc.pending.append((change, value))
         return False
     draft = doc.assessment.model_copy(deep=True)
     try:
@@ -140,7 +143,7 @@ def commit(doc: OpenDoc, change: Change, value: Any) -> bool:
         saved = store().save(draft, doc.stored.version, actor())
     except Conflict as err:
         doc.conflict = err
-        doc.pending = (change, value)
+        doc.pending = [(change, value)]
         return False
     except Locked as err:
         doc.error = str(err)
@@ -169,13 +172,31 @@ def resolve_conflict(doc: OpenDoc, keep_mine: bool) -> None:
     doc.stored = conflict.current
     doc.saved_at = conflict.current.saved_at
     doc.conflict = None
-    pending, doc.pending = doc.pending, None
+    pending, doc.pending = doc.pending, []
     doc.generation += 1  # their values replace what the widgets hold
-    if keep_mine and pending is not None:
-        if _same_effect(pending, mine, conflict.current.assessment):
-            commit(doc, *pending)
+    if not keep_mine:
+        return
+    skipped = 0
+    for i, (change, value) in enumerate(pending):
+        if _same_effect((change, value), mine, doc.assessment):
+            commit(doc, change, value)
+            if doc.conflict is not None:  # a third writer: what is left waits again
+                doc.pending += pending[i + 1:]
+                return
         else:
-            doc.error = guidance().t("conflict_not_reapplied")
+            skipped += 1
+        mine = _applied(mine, change, value)
+    if skipped:
+        doc.error = guidance().t("conflict_not_reapplied", n=skipped)
+
+
+def _applied(a: Assessment, change: Change, value: Any) -> Assessment:
+    after = a.model_copy(deep=True)
+    try:
+        change(after, value)
+    except (ValueError, IndexError, KeyError):
+        return a
+    return after
 
 
 def _same_effect(pending: tuple[Change, Any], base: Assessment, theirs: Assessment) -> bool:

@@ -72,7 +72,7 @@ def _conflict(g: Guidance, doc: OpenDoc) -> None:
         left.button(g.t("conflict_keep_theirs"), key="conflict_theirs", on_click=session.resolve_conflict,
                     args=(doc, False))
         right.button(g.t("conflict_keep_mine"), key="conflict_mine", on_click=session.resolve_conflict,
-                     args=(doc, True), disabled=doc.pending is None)
+                     args=(doc, True), disabled=not doc.pending)
 
 
 def _reopen(doc: OpenDoc) -> None:
