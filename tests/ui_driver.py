@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,11 @@ APP = str(ROOT / "streamlit_app.py")
 WIZARD_PAGE = "wizard/ui/pages/assessment.py"
 
 PREVALENT = ["sexual_violence_security_forces", "intimate_partner_violence_femicide"]
+
+
+def plain(markdown: str) -> str:
+    """What a reader sees of text the app escaped for Markdown (wizard/ui/text.md)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 class Wizard:
@@ -119,7 +125,7 @@ class Wizard:
         at = self.at
         parts: list[Any] = [*at.markdown, *at.caption, *at.error, *at.warning, *at.info, *at.success,
                             *at.subheader, *at.title]
-        return "\n".join(str(p.value) for p in parts)
+        return "\n".join(plain(str(p.value)) for p in parts)
 
     # -- whole screens ----------------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from wizard.flow import rows_of, table_row_keys
 from wizard.guidance import Column, Guidance, Option, Question, Screen
 from wizard.model import INSUFFICIENT, LONG_TEXT_MAX, SHORT_TEXT_MAX, Answer, Assessment, Row
 from wizard.ui.session import Change, OpenDoc, bind, commit, widget_key
+from wizard.ui.text import md
 
 # ---------------------------------------------------------------------------------------------------------
 # Changes to the model (pure functions of the assessment and the widget value)
@@ -164,8 +165,8 @@ def table(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
             sep = " " if gate and gate.label.endswith("?") else ": "
             title = f"{labels[k].label} · {gate.label}{sep}{shown}" if shown else \
                 f"{g.t('open_mark')} {labels[k].label}"
-            with st.expander(title, expanded=False), st.container():
-                st.caption(labels[k].description)
+            with st.expander(md(title), expanded=False), st.container():
+                st.caption(md(labels[k].description))
                 for col in q.columns:
                     _cell(doc, g, screen, q, col, k, row, widget_key(doc, screen.id, q.id, k, col.id))
         return
@@ -187,10 +188,10 @@ def question(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
     ans: Answer = a.answer(screen.id, q.id)
     k = lambda *p: widget_key(doc, screen.id, q.id, *p)  # noqa: E731
     with st.container(border=True):
-        title = f"**{q.label}**" + ("" if q.required else " *(optional)*")
+        title = f"**{md(q.label)}**" + ("" if q.required else " *(optional)*")
         st.markdown(title)
         if q.help:
-            st.caption(q.help)
+            st.caption(md(q.help))
         if q.type == "choice":
             current = INSUFFICIENT if ans.insufficient else (ans.value if isinstance(ans.value, str) else None)
             choice(doc, g, k("value"), q.label, list(q.options), current,

@@ -105,9 +105,9 @@ def case(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     _field_text(doc, screen, "end_use", "case.end_use", c.end_use, area=True)
     _field_text(doc, screen, "art8_documents", "case.art8_documents", c.art8_documents, area=True)
 
-    st.subheader(screen.field("items").label)
+    st.subheader(md(screen.field("items").label))
     if screen.field("items").help:
-        st.caption(screen.field("items").help)
+        st.caption(md(screen.field("items").help))
     categories = _opts(g.catalogues.item_categories, ITEM_CATEGORIES)
     n = len(c.items)
     for i, item in enumerate(c.items):
@@ -142,9 +142,9 @@ def article6(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     for part, answer in a.article6.parts().items():
         f = screen.field(part)
         with st.container(border=True):
-            st.markdown(f"**{f.label}**")
+            st.markdown(f"**{md(f.label)}**")
             if f.help:
-                st.caption(f.help)
+                st.caption(md(f.help))
             inputs.choice(doc, g, widget_key(doc, screen.id, part), f.label, yes_no, answer.answer,
                           set_path(f"article6.{part}.answer"), hide_label=True)
             inputs.text(doc, widget_key(doc, screen.id, part, "reasons"), screen.field("reasons").label,
@@ -166,9 +166,9 @@ def overriding_finding(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     f = screen.field("overriding_risk")
     yes_no = _yes_no(g)
     with st.container(border=True):
-        st.markdown(f"**{f.label}**")
+        st.markdown(f"**{md(f.label)}**")
         if f.help:
-            st.caption(f.help)
+            st.caption(md(f.help))
         inputs.choice(doc, g, widget_key(doc, screen.id, "finding"), f.label,
                       yes_no, doc.assessment.determination.overriding_risk,
                       set_path("determination.overriding_risk"), hide_label=True)
@@ -179,9 +179,9 @@ def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     f = screen.field
     cited = flow.cited_source_ids(a, g)
     titles = {s.id: s.title for s in g.screens}
-    st.subheader(f("sources").label)
+    st.subheader(md(f("sources").label))
     if f("sources").help:
-        st.caption(f("sources").help)
+        st.caption(md(f("sources").help))
     types = _opts(g.catalogues.source_types, SOURCE_TYPES)
     reliabilities = _opts(g.catalogues.reliabilities, RELIABILITIES)
     n = len(a.evidence)
@@ -210,9 +210,9 @@ def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     st.button(g.t("add_source"), key=widget_key(doc, screen.id, "add_source"), disabled=doc.readonly,
               on_click=commit, args=(doc, _add_source, None))
 
-    st.subheader(f("gaps").label)
+    st.subheader(md(f("gaps").label))
     if f("gaps").help:
-        st.caption(f("gaps").help)
+        st.caption(md(f("gaps").help))
     n = len(a.gaps)
     for i, gap in enumerate(a.gaps):
         key = lambda name, i=i: widget_key(doc, screen.id, "gap", n, i, name)  # noqa: E731
@@ -238,9 +238,9 @@ def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     st.button(g.t("add_gap"), key=widget_key(doc, screen.id, "add_gap"), disabled=doc.readonly, on_click=commit,
               args=(doc, list_change("gaps", InformationGap), None))
 
-    st.subheader(f("consultations").label)
+    st.subheader(md(f("consultations").label))
     if f("consultations").help:
-        st.caption(f("consultations").help)
+        st.caption(md(f("consultations").help))
     kinds = _opts(g.catalogues.consultation_kinds, CONSULTATION_KINDS)
     n = len(a.consultations)
     for i, c in enumerate(a.consultations):
@@ -275,18 +275,18 @@ def summary(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     if not unanswered:
         st.success(g.t("summary_all_answered"))
     for o in unanswered:
-        st.markdown(f"- {titles[o.screen_id]}: {o.label}")
+        st.markdown(f"- {md(titles[o.screen_id])}: {md(o.label)}")
     st.subheader(g.t("summary_insufficient"))
     insufficient = [o for o in items if o.state == "insufficient"]
     if not insufficient:
         st.success(g.t("summary_none_insufficient"))
     for o in insufficient:
-        st.markdown(f"- {titles[o.screen_id]}: {o.label}")
+        st.markdown(f"- {md(titles[o.screen_id])}: {md(o.label)}")
     st.subheader(g.t("summary_warnings"))
     if not findings:
         st.success(g.t("summary_no_warnings"))
     for fnd in findings:
-        text = f"{titles.get(fnd.screen_id, fnd.screen_id)}: {fnd.message}"
+        text = md(f"{titles.get(fnd.screen_id, fnd.screen_id)}: {fnd.message}")
         (st.error if fnd.severity == "error" else st.warning)(text)
     record_download(doc, g, screen)
 
@@ -295,9 +295,9 @@ def record_download(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     from wizard import record
 
     record_text = g.screen("summary").field("record")  # one wording for the record wherever it is offered
-    st.subheader(record_text.label)
+    st.subheader(md(record_text.label))
     if record_text.help:
-        st.caption(record_text.help)
+        st.caption(md(record_text.help))
     a = doc.assessment
     missing = record.missing_glyphs(a)
     if missing:
@@ -330,7 +330,7 @@ def determination(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
                       horizontal=False)
         if d.outcome:
             needs = ", ".join(f(name).label for name in flow.OUTCOME_REQUIRES[d.outcome])
-            st.caption(g.t("outcome_requires", fields=needs))
+            st.caption(g.t("outcome_requires", fields=md(needs)))
         ground = None if d.gbv_ground is None else ("yes" if d.gbv_ground else "no")
         inputs.choice(doc, g, widget_key(doc, screen.id, "gbv_ground"), f("gbv_ground").label, yes_no, ground,
                       _set_gbv_ground, help=f("gbv_ground").help, insufficient=False)
@@ -354,7 +354,7 @@ def determination(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     findings = doc.findings(g)
     for fnd in findings:
         if fnd.screen_id == screen.id:
-            (st.error if fnd.severity == "error" else st.warning)(fnd.message)
+            (st.error if fnd.severity == "error" else st.warning)(md(fnd.message))
     record_download(doc, g, screen)
 
 

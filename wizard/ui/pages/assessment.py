@@ -123,7 +123,7 @@ def _finalise_box(g: Guidance, doc: OpenDoc) -> None:
         if blockers:
             st.write(g.t("finalise_blocked"))
             for b in blockers:
-                st.markdown(f"- {b.message}")
+                st.markdown(f"- {md(b.message)}")
         st.checkbox(g.t("finalise_confirm"), key="finalise_confirm", disabled=bool(blockers))
         st.button(g.t("finalise"), key="finalise", on_click=_finalise, args=(doc,),
                   disabled=bool(blockers), type="primary")
