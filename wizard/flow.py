@@ -213,7 +213,7 @@ def _first_choice_label(q: Question, row: Row) -> str:
     return next((o.label for o in col.options if o.id == value), value)
 
 
-def _form_label(guidance: Guidance, form_id: str) -> str:
+def form_label(guidance: Guidance, form_id: str) -> str:
     return next((f.label for f in guidance.catalogues.gbv_forms if f.id == form_id), form_id)
 
 
@@ -318,7 +318,7 @@ def check(guidance: Guidance, a: Assessment, today: date | None = None) -> list[
         perps = row_for(prevalence, form).get("perpetrators") or []
         if "intended_end_user" in perps and form not in addressed:
             out.append(Finding("end_user_risk_unmitigated", "mitigation",
-                               t("rule_end_user_risk_unmitigated", form=_form_label(guidance, form))))
+                               t("rule_end_user_risk_unmitigated", form=form_label(guidance, form))))
 
     if d.outcome in ("authorise", "authorise_with_conditions") and serious and \
             a.answer("mitigation", "residual_risk").value == "high":
@@ -344,7 +344,7 @@ def check(guidance: Guidance, a: Assessment, today: date | None = None) -> list[
                 for row in visible_rows(guidance, a, screen.id, q.id):
                     judged = [row.get(c.id) for c in q.columns if c.type == "choice"]
                     if has_evidence_col and "yes" in judged and not row.get("evidence") and not ans.evidence:
-                        name = _form_label(guidance, row["row"]) if row.get("row") else _first_choice_label(q, row)
+                        name = form_label(guidance, row["row"]) if row.get("row") else _first_choice_label(q, row)
                         out.append(Finding("finding_without_evidence", screen.id,
                                            t("rule_finding_without_evidence", question=f"{q.label}: {name}")))
             elif q.type in ("choice", "multi") and q.ask_evidence and not ans.evidence:

@@ -152,7 +152,8 @@ class SignOff(Strict):
     reviewer_date: date | None = None
 
 
-def _new_id() -> str:
+def new_id() -> str:
+    """A fresh assessment id: 12 hex digits, short enough to read out and type."""
     return uuid.uuid4().hex[:12]
 
 
@@ -163,7 +164,7 @@ def _now() -> datetime:
 class Assessment(Strict):
     format_version: Literal[1] = FORMAT_VERSION
     id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")] = Field(
-        default_factory=_new_id)
+        default_factory=new_id)
     revision: int = Field(default=1, ge=1)
     guidance_version: ShortText = ""
     language: Literal["en", "zh", "fr", "es"] = "en"

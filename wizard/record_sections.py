@@ -64,7 +64,7 @@ class RecordContext:
         return " ".join(out)
 
     def form_label(self, form_id: str) -> str:
-        return next((f.label for f in self.g.catalogues.gbv_forms if f.id == form_id), form_id)
+        return flow.form_label(self.g, form_id)
 
 
 # ---------------------------------------------------------------------------------------------------------

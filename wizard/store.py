@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,7 +47,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from wizard import formats, migrations
 from wizard.history import FieldChange, diff, squash
-from wizard.model import Assessment, AssessmentFormatError, to_json
+from wizard.model import Assessment, AssessmentFormatError, new_id, to_json
 from wizard.store_schema import assessments, documents, events, revisions, search_key
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -485,7 +484,7 @@ class Store:
         """A new draft (new id, revision 1) with the same content; the reference gets " (copy)"."""
         src = self.get(id).assessment
         new = src.model_copy(deep=True)
-        new.id, new.status, new.revision, new.finalised_at = uuid.uuid4().hex[:12], "draft", 1, None
+        new.id, new.status, new.revision, new.finalised_at = new_id(), "draft", 1, None
         new.created_at = new.updated_at = _now()
         new.case.reference = new.case.reference[:2000 - 7] + " (copy)"
         with self._tx(write=True) as conn:
@@ -519,7 +518,7 @@ class Store:
         origin = f"imported from {source}" if source else "imported"
         if as_new:
             origin += f" id {a.id}"
-            a.id, a.revision = uuid.uuid4().hex[:12], 1
+            a.id, a.revision = new_id(), 1
             a.created_at = a.updated_at = _now()
         with self._tx(write=True) as conn:
             if conn.execute(select(A.id).where(A.id == a.id)).first():

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from wizard.flow import rows_of, table_row_keys
+from wizard.flow import row_for, rows_of, table_row_keys
 from wizard.guidance import Column, Guidance, Option, Question, Screen
 from wizard.model import INSUFFICIENT, LONG_TEXT_MAX, SHORT_TEXT_MAX, Answer, Assessment, Row
 from wizard.ui.session import Change, OpenDoc, bind, commit, widget_key
@@ -157,7 +157,7 @@ def table(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
         labels = {f.id: f for f in g.catalogues.gbv_forms}
         gate = next((c for c in q.columns if c.type == "choice"), None)
         for k in keys:
-            row = next((r for r in rows_of(ans) if r.get("row") == k), {})
+            row = row_for(ans, k)
             # The row's state shows on the closed expander: its first choice (e.g. prevalent: Yes) or "○".
             state = row.get(gate.id) if gate else None
             shown = (g.t("insufficient_information") if state == INSUFFICIENT else
