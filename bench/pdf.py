@@ -26,7 +26,8 @@ from pypdf import PdfReader  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
 
-from wizard.guidance import GUIDANCE_ROOT, Guidance  # noqa: E402
+from wizard.guidance import GUIDANCE_ROOT  # noqa: E402
+from wizard.guidance_schema import Guidance  # noqa: E402
 from wizard.model import Answer, Assessment, Source, from_json  # noqa: E402
 from wizard.record import build_pdf, guidance_for  # noqa: E402
 

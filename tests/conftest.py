@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from wizard.guidance import GUIDANCE_ROOT, Guidance, Question, load_guidance
+from wizard.guidance import GUIDANCE_ROOT, load_guidance
+from wizard.guidance_schema import Guidance, Question
 from wizard.model import (
     Answer,
     Article6Answer,

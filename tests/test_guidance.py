@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from wizard import flow
-from wizard.guidance import GuidanceError, load_guidance
+from wizard.guidance import load_guidance
+from wizard.guidance_schema import GuidanceError
 from wizard.model import CONSULTATION_KINDS, ITEM_CATEGORIES, OUTCOMES, RELIABILITIES, SOURCE_TYPES
 
 ORDER = ("case", "article6", "prevalence", "seriousness", "prevention", "mitigation", "overriding_risk",

@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import SimpleDocTemplate
 
 from wizard import flow
-from wizard.guidance import Guidance
+from wizard.guidance_schema import Guidance
 from wizard.model import Answer, Assessment, from_json
 from wizard.record import build_pdf, cmd_render, fingerprint, missing_glyphs
 from wizard.record_fonts import SANS, displayed_text

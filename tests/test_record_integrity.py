@@ -14,7 +14,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import StreamObject
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from wizard.guidance import Guidance, load_guidance
+from wizard.guidance import load_guidance
+from wizard.guidance_schema import Guidance
 from wizard.model import Assessment, AssessmentFormatError, canonical_json, from_json
 from wizard.record import build_pdf, cmd_verify, extract_assessment, fingerprint, verify_pdf
 

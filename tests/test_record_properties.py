@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_record import body_text, squash
-from wizard.guidance import Guidance
+from wizard.guidance_schema import Guidance
 from wizard.model import Answer, Assessment, Consultation, InformationGap, Item
 from wizard.record import build_pdf, missing_glyphs, verify_pdf
 from wizard.record_fonts import displayed_text, unshowable

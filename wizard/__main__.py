@@ -13,7 +13,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from wizard.guidance import GuidanceError, load_guidance
+from wizard.guidance import load_guidance
+from wizard.guidance_schema import GuidanceError
 
 
 def cmd_check_guidance(args: argparse.Namespace) -> int:

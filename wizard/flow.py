@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from wizard.guidance import Guidance, Question, Screen
+from wizard.guidance_schema import Guidance, Question, Screen
 from wizard.model import INSUFFICIENT, Answer, Assessment, Row
 
 EVIDENCE_MAX_AGE_YEARS = 5
@@ -379,12 +379,24 @@ def blocking(findings: list[Finding]) -> list[Finding]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# What each outcome requires (shown beside the outcome choice)
+# What each outcome requires: one definition, used beside the outcome choice, by open_items and by check.
+
+BEFORE_OUTCOME: tuple[str, ...] = ("overriding_risk", "gbv_ground", "reasons")
+"""Determination fields every outcome needs (the overriding-risk finding only on the Art. 7 path)."""
 
 OUTCOME_REQUIRES: dict[str, tuple[str, ...]] = {
-    "refuse": ("reasons", "gbv_ground"),
-    "authorise": ("overriding_risk", "reasons", "gbv_ground", "reassessment_triggers"),
-    "authorise_with_conditions": ("overriding_risk", "reasons", "conditions", "gbv_ground",
-                                  "reassessment_triggers"),
-    "suspend": ("reasons",),
+    "refuse": BEFORE_OUTCOME,
+    "authorise": (*BEFORE_OUTCOME, "reassessment_triggers"),
+    "authorise_with_conditions": (*BEFORE_OUTCOME, "conditions", "reassessment_triggers"),
+    "suspend": BEFORE_OUTCOME,
 }
+
+
+def outcome_requires(a: Assessment, outcome: str | None = None) -> tuple[str, ...]:
+    """The determination fields the chosen (or given) outcome needs, in the order the screen shows them.
+
+    Under an Article 6 prohibition the Art. 7 path does not apply, so no overriding-risk finding is needed.
+    """
+    outcome = outcome if outcome is not None else a.determination.outcome
+    needed = OUTCOME_REQUIRES.get(outcome or "", BEFORE_OUTCOME)
+    return tuple(n for n in needed if not (n == "overriding_risk" and a.article6.prohibited))

@@ -9,205 +9,24 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ValidationError
+
+from wizard.guidance_schema import (
+    Catalogues,
+    GlossaryFile,
+    Guidance,
+    GuidanceError,
+    Meta,
+    Screen,
+    UiFile,
+)
 
 GUIDANCE_ROOT = Path(__file__).resolve().parent.parent / "guidance"
-
-ScreenKind = Literal["case", "article6", "step", "evidence", "summary", "determination"]
-QuestionType = Literal["choice", "multi", "text", "date", "table"]
-ColumnType = Literal["choice", "multi", "text", "evidence"]
-
-Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
-Text = Annotated[str, Field(min_length=1)]
-
-
-class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Option(Schema):
-    id: Id
-    label: Text
-    help: str = ""
-
-
-class Column(Schema):
-    id: Id
-    label: Text
-    type: ColumnType
-    options: tuple[Option, ...] = ()
-    options_from: Literal["gbv_forms"] | None = None
-    help: str = ""
-
-    @model_validator(mode="after")
-    def _options_match_type(self) -> Column:
-        if self.type in ("choice", "multi") and not (self.options or self.options_from):
-            raise ValueError(f"column {self.id!r} of type {self.type} needs options")
-        return self
-
-
-class Question(Schema):
-    id: Id
-    type: QuestionType
-    label: Text
-    help: str = ""
-    required: bool = True
-    options: tuple[Option, ...] = ()
-    # Tables: fixed rows come from a catalogue (``rows_from``), optionally only the rows that a table on an
-    # earlier screen answered "yes" in one column (``rows_where: SCREEN.QUESTION.COLUMN``); without
-    # ``rows_from`` the officer adds rows.
-    columns: tuple[Column, ...] = ()
-    rows_from: Literal["gbv_forms"] | None = None
-    rows_where: str | None = None
-    ask_reasons: bool = True
-    ask_evidence: bool = True
-
-    @model_validator(mode="after")
-    def _shape_matches_type(self) -> Question:
-        if self.type in ("choice", "multi") and not self.options:
-            raise ValueError(f"question {self.id!r} of type {self.type} needs options")
-        if self.type == "table" and not self.columns:
-            raise ValueError(f"question {self.id!r} of type table needs columns")
-        if self.type != "table" and (self.columns or self.rows_from):
-            raise ValueError(f"question {self.id!r}: columns and rows_from are only for tables")
-        return self
-
-    def option_label(self, option_id: str) -> str:
-        return next((o.label for o in self.options if o.id == option_id), option_id)
-
-
-class FieldText(Schema):
-    """Label and help for a typed field of the model (case details, Article 6, determination)."""
-
-    label: Text
-    help: str = ""
-
-
-class Screen(Schema):
-    id: Id
-    kind: ScreenKind
-    title: Text
-    short_title: str = ""
-    flowchart_step: int | None = Field(default=None, ge=1, le=5)
-    legal_basis: str = ""
-    purpose: Text
-    order_note: str = ""
-    guiding_questions: tuple[str, ...] = ()
-    indicators: tuple[str, ...] = ()
-    information_sources: tuple[str, ...] = ()
-    examples: tuple[str, ...] = ()
-    cross_cutting: tuple[Id, ...] = ()
-    fields: dict[str, FieldText] = Field(default_factory=dict)
-    questions: tuple[Question, ...] = ()
-
-    @model_validator(mode="after")
-    def _steps_are_numbered(self) -> Screen:
-        if self.kind == "step" and self.flowchart_step is None:
-            raise ValueError(f"screen {self.id!r} of kind step needs a flowchart_step")
-        if self.kind != "step" and self.questions:
-            raise ValueError(f"screen {self.id!r}: only screens of kind step have questions")
-        ids = [q.id for q in self.questions]
-        dupes = {i for i in ids if ids.count(i) > 1}
-        if dupes:
-            raise ValueError(f"screen {self.id!r}: question ids used twice: {sorted(dupes)}")
-        return self
-
-    def question(self, question_id: str) -> Question:
-        for q in self.questions:
-            if q.id == question_id:
-                return q
-        raise KeyError(question_id)
-
-    def field(self, name: str) -> FieldText:
-        return self.fields.get(name) or FieldText(label=name.replace("_", " ").capitalize())
-
-
-class GbvForm(Schema):
-    id: Id
-    label: Text
-    description: Text
-
-
-class Advice(Schema):
-    id: Id
-    title: Text
-    text: Text
-
-
-class Term(Schema):
-    id: Id
-    term: Text
-    definition: Text
-    see_also: tuple[Id, ...] = ()
-
-
-class Meta(Schema):
-    version: Text
-    language: Literal["en", "zh", "fr", "es"]
-    title: Text
-    order: tuple[Id, ...] = Field(min_length=1)
-    order_reason: Text
-    disclaimer: Text
-    cross_cutting: tuple[Advice, ...] = ()
-
-
-class Catalogues(Schema):
-    gbv_forms: tuple[GbvForm, ...] = Field(min_length=1)
-    item_categories: dict[str, Text]
-    outcomes: dict[str, Text]
-    source_types: dict[str, Text]
-    reliabilities: dict[str, Text]
-    consultation_kinds: dict[str, Text]
-    answers: dict[str, Text]
-
-
-class GuidanceError(Exception):
-    """Guidance that cannot be used; every problem names its file, line and key."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-@dataclass(frozen=True)
-class Guidance:
-    language: str
-    version: str
-    digest: str
-    meta: Meta
-    screens: tuple[Screen, ...]
-    catalogues: Catalogues
-    glossary: tuple[Term, ...]
-    ui: dict[str, str]
-
-    def screen(self, screen_id: str) -> Screen:
-        for s in self.screens:
-            if s.id == screen_id:
-                return s
-        raise KeyError(screen_id)
-
-    def cross_cutting(self, advice_id: str) -> Advice:
-        for a in self.meta.cross_cutting:
-            if a.id == advice_id:
-                return a
-        raise KeyError(advice_id)
-
-    def t(self, key: str, **kwargs: Any) -> str:
-        """A UI string by key; a missing key shows itself rather than crashing a page."""
-        text = self.ui.get(key, key)
-        return text.format(**kwargs) if kwargs else text
-
-    @property
-    def stamp(self) -> str:
-        """The version stamped into assessments and records: the declared version and a content digest."""
-        return f"{self.version} ({self.digest[:12]})"
-
 
 # ---------------------------------------------------------------------------------------------------------
 # Reading YAML with positions, so that validation errors can point at a line.
@@ -335,8 +154,8 @@ def load_guidance(language: str = "en", root: Path | None = None) -> Guidance:
 
     meta, meta_at = load(Meta, base / "meta.yaml")
     catalogues, catalogues_at = load(Catalogues, base / "catalogues.yaml")
-    glossary_doc, _ = load(_GlossaryFile, base / "glossary.yaml")
-    ui_doc, _ = load(_UiFile, base / "ui.yaml")
+    glossary_doc, _ = load(GlossaryFile, base / "glossary.yaml")
+    ui_doc, _ = load(UiFile, base / "ui.yaml")
     screen_files = sorted((base / "screens").glob("*.yaml"))
     screens: dict[str, tuple[Screen, _Located]] = {}
     for path in screen_files:
@@ -412,14 +231,6 @@ def _rows_where_resolves(ref: str, screen_id: str, screens: dict[str, tuple[Scre
     except KeyError:
         return False
     return question.type == "table" and any(c.id == parts[2] for c in question.columns)
-
-
-class _GlossaryFile(Schema):
-    terms: tuple[Term, ...] = Field(min_length=1)
-
-
-class _UiFile(Schema):
-    strings: dict[str, str]
 
 
 @cache

@@ -18,7 +18,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate
 
 from wizard.formats import read_document
-from wizard.guidance import GUIDANCE_ROOT, Guidance, GuidanceError, load_guidance
+from wizard.guidance import GUIDANCE_ROOT, load_guidance
+from wizard.guidance_schema import Guidance, GuidanceError
 from wizard.model import Assessment, AssessmentFormatError, canonical_json
 from wizard.record_canvas import MARGIN_X, Furniture, RecordCanvas
 from wizard.record_fonts import SANS, register_fonts, unshowable

@@ -11,7 +11,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from wizard.flow import step_positions
-from wizard.guidance import Guidance
+from wizard.guidance_schema import Guidance
 from wizard.record_fonts import SANS, font_for_string
 from wizard.record_labels import label
 

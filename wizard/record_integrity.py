@@ -18,7 +18,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ContentStream
 
 from wizard.formats import read_document
-from wizard.guidance import Guidance, GuidanceError
+from wizard.guidance_schema import Guidance, GuidanceError
 from wizard.model import Assessment, AssessmentFormatError, canonical_json
 from wizard.record_canvas import ATTACHMENT_NAME
 

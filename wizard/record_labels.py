@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wizard.guidance import Guidance
+from wizard.guidance_schema import Guidance
 
 
 def label(guidance: Guidance, key: str, **kwargs: Any) -> str:

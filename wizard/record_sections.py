@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from wizard import flow
-from wizard.guidance import Column, Guidance, Question, Screen
+from wizard.guidance_schema import Column, Guidance, Question, Screen
 from wizard.model import INSUFFICIENT, Answer, Assessment
 from wizard.record_flowchart import flowchart
 from wizard.record_fonts import SANS, describe_char

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from wizard.guidance import Guidance, Screen
+from wizard.guidance_schema import Guidance, Screen
 from wizard.ui.text import md
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from wizard.flow import row_for, rows_of, table_row_keys
-from wizard.guidance import Column, Guidance, Option, Question, Screen
+from wizard.guidance_schema import Column, Guidance, Option, Question, Screen
 from wizard.model import INSUFFICIENT, LONG_TEXT_MAX, SHORT_TEXT_MAX, Answer, Assessment, Row
 from wizard.ui.session import Change, OpenDoc, bind, commit, widget_key
 from wizard.ui.text import md

@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from wizard import flow
-from wizard.guidance import Guidance, Option, Screen
+from wizard.guidance_schema import Guidance, Option, Screen
 from wizard.model import (
     CONSULTATION_KINDS,
     ITEM_CATEGORIES,

@@ -16,7 +16,8 @@ from typing import Any
 import streamlit as st
 
 from wizard import flow
-from wizard.guidance import Guidance, GuidanceError, cached_guidance
+from wizard.guidance import cached_guidance
+from wizard.guidance_schema import Guidance, GuidanceError
 from wizard.history import diff
 from wizard.model import Assessment
 from wizard.store import Conflict, Locked, NotFound, Store, Stored, StoreError, database_url

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from wizard import flow
-from wizard.guidance import Guidance, Screen
+from wizard.guidance_schema import Guidance, Screen
 from wizard.ui import guidance_panel, screens, session
 from wizard.ui.session import OpenDoc
 from wizard.ui.text import md, shorten

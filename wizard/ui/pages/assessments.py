@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from wizard.guidance import Guidance
+from wizard.guidance_schema import Guidance
 from wizard.model import OUTCOMES, Assessment
 from wizard.store import MAX_IMPORT_BYTES, ImportRefused, ListFilter, StoreError
 from wizard.ui import session
