@@ -299,13 +299,28 @@ def test_tab_indentation_names_the_line(root):
     assert only.startswith(f"{name}, line {line_no(text, chr(9) + '- id: legal_framework')}: not valid YAML")
 
 
-@pytest.mark.xfail(strict=True, reason="known limit: inside a block mapping PyYAML reports an unclosed quote "
-                                       "where the mapping breaks, not where the quote opens")
 def test_unclosed_quote_names_the_line_where_it_opens(root):
+    # Inside a block mapping PyYAML fails where the mapping breaks, far below; the reader finds the quote.
     text = PREVENTION.replace('label: "Legal framework"', 'label: "Legal framework')
     _, name = write_prevention(root, text)
     (only,) = problems_of(root)
     assert only.startswith(f"{name}, line {line_no(text, 'label: ' + chr(34) + 'Legal framework')}:")
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_quote_left_open_at_the_end_of_a_file_names_the_line_where_it_opens(root, quote):
+    # The scanner reaches the end of the file inside the quote; the line it opened on is what a reviewer needs.
+    text = PREVENTION + f"order_note: {quote}Mitigation comes before the overriding-risk finding\n"
+    _, name = write_prevention(root, text)
+    (only,) = problems_of(root)
+    assert only.startswith(f"{name}, line {line_no(text, 'order_note: ')}: not valid YAML"), only
+
+
+def test_a_closed_multi_line_quote_is_not_mistaken_for_a_runaway_one(root):
+    help_text = '    help: "two lines,\n      title: still text"\n'
+    text = PREVENTION.replace("  - id: legal_framework\n", "  - id: legal_framework\n" + help_text)
+    write_prevention(root, text)
+    assert load_guidance("en", root=root).screen("prevention").question("legal_framework").help
 
 
 def test_missing_top_level_key_names_file_line_and_key(root):

@@ -8,6 +8,7 @@ so that a reviewer who broke a file can mend it without reading Python.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from wizard import contract, flow
 from wizard.guidance_schema import (
     Catalogues,
     GlossaryFile,
@@ -75,6 +77,10 @@ def _read_yaml(path: Path, root: Path) -> tuple[Any, _Located]:
         line = mark.line + 1 if mark else 1
         detail = f"{err.problem}" + (f" ({err.context} at line {err.context_mark.line + 1})"
                                      if err.context and err.context_mark else "")
+        if not scanning and (opened := _runaway_quote(text)) is not None:
+            # Inside a block mapping an unclosed quote runs on until the next quote, and the parser only
+            # fails further down; the reviewer needs the line where the quote opens.
+            line, detail = opened, f"a quoted text opened on this line is not closed (the parser then found: {detail})"
         raise GuidanceError([f"{rel}, line {line}: not valid YAML: {detail}"]) from None
     except yaml.YAMLError as err:
         raise GuidanceError([f"{rel}: not valid YAML: {err}"]) from None
@@ -85,6 +91,23 @@ def _read_yaml(path: Path, root: Path) -> tuple[Any, _Located]:
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_LOOKS_LIKE_KEY = re.compile(r"^\s*(- )?[A-Za-z_][\w-]*:(\s|$)")
+
+
+def _runaway_quote(text: str) -> int | None:
+    """The 1-based line of the first quoted scalar that swallowed lines looking like keys, if any."""
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if not isinstance(token, yaml.ScalarToken) or token.style not in ('"', "'"):
+                continue
+            if token.start_mark.line == token.end_mark.line:
+                continue
+            swallowed = text[token.start_mark.index:token.end_mark.index].splitlines()[1:]
+            if any(_LOOKS_LIKE_KEY.match(line) for line in swallowed):
+                return token.start_mark.line + 1
+    except yaml.YAMLError:
+        pass
+    return None
 
 
 def _key_problems(node: yaml.Node | None, rel: Path, path: str = "") -> Iterator[str]:
@@ -155,7 +178,7 @@ def load_guidance(language: str = "en", root: Path | None = None) -> Guidance:
     meta, meta_at = load(Meta, base / "meta.yaml")
     catalogues, catalogues_at = load(Catalogues, base / "catalogues.yaml")
     glossary_doc, _ = load(GlossaryFile, base / "glossary.yaml")
-    ui_doc, _ = load(UiFile, base / "ui.yaml")
+    ui_doc, ui_at = load(UiFile, base / "ui.yaml")
     screen_files = sorted((base / "screens").glob("*.yaml"))
     screens: dict[str, tuple[Screen, _Located]] = {}
     for path in screen_files:
@@ -197,8 +220,20 @@ def load_guidance(language: str = "en", root: Path | None = None) -> Guidance:
 
     ordered = tuple(screens[sid][0] for sid in meta.order)
     files = [*needed, *screen_files]
-    return Guidance(language=language, version=meta.version, digest=_digest(files), meta=meta,
-                    screens=ordered, catalogues=catalogues, glossary=glossary_doc.terms, ui=ui_doc.strings)
+    guidance = Guidance(language=language, version=meta.version, digest=_digest(files), meta=meta,
+                        screens=ordered, catalogues=catalogues, glossary=glossary_doc.terms, ui=ui_doc.strings)
+    # The ids the code relies on: a renamed or retyped one would silently change what the rules find.
+    located = {sid: where for sid, (_s, where) in screens.items()}
+    problems = [_locate(b, located, meta_at, ui_at) for b in contract.check(guidance, flow.contract_needs())]
+    if problems:
+        raise GuidanceError(problems)
+    return guidance
+
+
+def _locate(breach: contract.Breach, screens: dict[str, _Located], meta: _Located, ui: _Located) -> str:
+    where = ui if breach.file == "ui" else meta if breach.screen_id is None else screens[breach.screen_id]
+    key = ".".join(str(p) for p in breach.loc)
+    return f"{where.path}, line {where.line_of(breach.loc)}, key {key}: {breach.message}"
 
 
 def _catalogue_gaps(catalogues: Catalogues, where: _Located) -> list[str]:

@@ -1,7 +1,8 @@
 """The guidance schema: the typed shape of every guidance file (pydantic), and the loaded ``Guidance``.
 
-The YAML reader (``wizard.guidance``) validates each file against these models; ``python -m wizard schema``
-writes them out as the JSON Schema (``guidance/schema/``) that an editor uses while a reviewer types.
+The YAML reader (``wizard.guidance``) validates each file against these models;
+``python -m wizard.guidance_jsonschema`` writes them out as the JSON Schema (``guidance/schema/``) that an
+editor uses while a reviewer types. The docstrings under the fields become the editor's hover text.
 """
 
 from __future__ import annotations
@@ -20,22 +21,31 @@ Text = Annotated[str, Field(min_length=1)]
 
 
 class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class Option(Schema):
     id: Id
+    """Stable id, stored in saved answers: never change it when rewording the label."""
     label: Text
+    """What the officer sees."""
     help: str = ""
+    """Optional explanation shown with the option."""
 
 
 class Column(Schema):
     id: Id
+    """Stable id of the column, the key of the cell in saved rows."""
     label: Text
+    """Column heading."""
     type: ColumnType
+    """choice (one option), multi (several), text, or evidence (sources cited from the register)."""
     options: tuple[Option, ...] = ()
+    """The options of a choice or multi column."""
     options_from: Literal["gbv_forms"] | None = None
+    """Take the options from a catalogue instead (gbv_forms: the forms of GBV/VAWC)."""
     help: str = ""
+    """Optional explanation shown under the heading."""
 
     @model_validator(mode="after")
     def _options_match_type(self) -> Column:
@@ -46,11 +56,17 @@ class Column(Schema):
 
 class Question(Schema):
     id: Id
+    """Stable id, the key of saved answers, translations and model answers: keep it when rewording."""
     type: QuestionType
+    """choice, multi, text, date, or table (rows and columns)."""
     label: Text
+    """The question as the officer reads it."""
     help: str = ""
+    """Guidance shown with the question."""
     required: bool = True
+    """Whether the summary lists the question as open while it has no answer."""
     options: tuple[Option, ...] = ()
+    """The options of a choice or multi question ("insufficient information" is always added)."""
     # Tables: fixed rows come from a catalogue (``rows_from``), optionally only the rows that a table on an
     # earlier screen answered "yes" in one column (``rows_where: SCREEN.QUESTION.COLUMN``); without
     # ``rows_from`` the officer adds rows.
@@ -58,7 +74,9 @@ class Question(Schema):
     rows_from: Literal["gbv_forms"] | None = None
     rows_where: str | None = None
     ask_reasons: bool = True
+    """Offer a reasons box under the answer."""
     ask_evidence: bool = True
+    """Offer to cite sources, and flag a yes/no finding that cites none."""
 
     @model_validator(mode="after")
     def _shape_matches_type(self) -> Question:
@@ -83,20 +101,35 @@ class FieldText(Schema):
 
 class Screen(Schema):
     id: Id
+    """Stable id of the screen; meta.yaml's order lists these ids."""
     kind: ScreenKind
+    """What the screen is: case, article6, step (one of the five flowchart steps), evidence, summary, determination."""
     title: Text
+    """The heading."""
     short_title: str = ""
+    """The name in the step list and the sidebar."""
     flowchart_step: int | None = Field(default=None, ge=1, le=5)
+    """For steps: the number of the step in the flowchart (the wizard may show it in another place)."""
     legal_basis: str = ""
+    """The treaty provisions the screen applies, e.g. "ATT Art. 7(4)"."""
     purpose: Text
+    """Why the screen exists and what the officer decides on it."""
     order_note: str = ""
+    """Why the screen comes where it does, when that differs from the flowchart's numbering."""
     guiding_questions: tuple[str, ...] = ()
+    """Questions the officer should ask of the evidence."""
     indicators: tuple[str, ...] = ()
+    """Signs that point to the risk (or away from it)."""
     information_sources: tuple[str, ...] = ()
+    """Where to look for information."""
     examples: tuple[str, ...] = ()
+    """Worked examples (fictional States only)."""
     cross_cutting: tuple[Id, ...] = ()
+    """Ids of the advice in meta.yaml that applies on this screen."""
     fields: dict[str, FieldText] = Field(default_factory=dict)
+    """Labels and help of the model's own fields shown on this screen, by field name."""
     questions: tuple[Question, ...] = ()
+    """The structured questions of a step."""
 
     @model_validator(mode="after")
     def _steps_are_numbered(self) -> Screen:
@@ -141,12 +174,19 @@ class Term(Schema):
 
 class Meta(Schema):
     version: Text
+    """The guidance version stamped into every assessment and record; give every change a new one."""
     language: Literal["en", "zh", "fr", "es"]
+    """The language of this folder."""
     title: Text
+    """The product's title in this language."""
     order: tuple[Id, ...] = Field(min_length=1)
+    """The screens in the order the wizard shows them (screen ids)."""
     order_reason: Text
+    """Why the wizard's order differs from the flowchart's numbering."""
     disclaimer: Text
+    """Shown on every page: the tool supports the officer's judgement and never decides."""
     cross_cutting: tuple[Advice, ...] = ()
+    """Advice that applies on several screens, referred to by id."""
 
 
 class Catalogues(Schema):

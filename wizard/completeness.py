@@ -1,0 +1,132 @@
+"""What is still open on each screen, and what each outcome requires (one definition for the page, the open
+items and the consistency rules).
+
+An item is open when a required question or typed field is unanswered, or answered "insufficient
+information" (a state of its own: it is listed, but it is an answer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from wizard import contract as c
+from wizard.guidance_schema import Guidance, Question, Screen
+from wizard.model import INSUFFICIENT, Assessment
+from wizard.tables import cell_empty, rows_of, table_row_keys
+
+State = Literal["answered", "unanswered", "insufficient"]
+
+
+@dataclass(frozen=True)
+class Open:
+    """A required question (or typed field) that is unanswered or answered "insufficient information"."""
+
+    screen_id: str
+    key: str
+    label: str
+    state: Literal["unanswered", "insufficient"]
+
+
+# --- what each outcome requires ------------------------------------------------------------------------------
+
+BEFORE_OUTCOME: tuple[str, ...] = ("overriding_risk", "gbv_ground", "reasons")
+"""Determination fields every outcome needs (the overriding-risk finding only on the Art. 7 path)."""
+
+OUTCOME_REQUIRES: dict[str, tuple[str, ...]] = {
+    "refuse": BEFORE_OUTCOME,
+    "authorise": (*BEFORE_OUTCOME, "reassessment_triggers"),
+    "authorise_with_conditions": (*BEFORE_OUTCOME, "conditions", "reassessment_triggers"),
+    "suspend": BEFORE_OUTCOME,
+}
+
+
+def outcome_requires(a: Assessment, outcome: str | None = None) -> tuple[str, ...]:
+    """The determination fields the chosen (or given) outcome needs, in the order the screen shows them.
+
+    Under an Article 6 prohibition the Art. 7 path does not apply, so no overriding-risk finding is needed.
+    """
+    outcome = outcome if outcome is not None else a.determination.outcome
+    needed = OUTCOME_REQUIRES.get(outcome or "", BEFORE_OUTCOME)
+    return tuple(n for n in needed if not (n == "overriding_risk" and a.article6.prohibited))
+
+
+# --- open items ----------------------------------------------------------------------------------------------
+
+
+def question_state(guidance: Guidance, a: Assessment, screen: Screen, q: Question) -> State:
+    ans = a.answer(screen.id, q.id)
+    if ans.insufficient:
+        return "insufficient"
+    if q.type != "table":
+        return "unanswered" if ans.is_empty else "answered"
+    keys = table_row_keys(guidance, a, q)
+    rows = rows_of(ans)
+    choice_cols = [col.id for col in q.columns if col.type == "choice"]
+    if keys is None:
+        if not rows:
+            return "unanswered"
+        cells = [r.get(col) for r in rows for col in choice_cols]
+    else:
+        if not keys:
+            return "answered"  # nothing to judge: e.g. no form found prevalent
+        by_key = {r.get("row"): r for r in rows}
+        cells = []
+        for k in keys:
+            row = by_key.get(k, {})
+            # The first choice column is the row's gate: a form found not prevalent needs nothing more.
+            gate = row.get(choice_cols[0]) if choice_cols else None
+            cells += [gate] if gate == "no" else [row.get(col) for col in choice_cols]
+    if any(cell_empty(v) for v in cells):
+        return "unanswered"
+    if any(v == INSUFFICIENT for v in cells):
+        return "insufficient"
+    return "answered"
+
+
+def open_items(guidance: Guidance, a: Assessment, screen: Screen) -> list[Open]:
+    """What is still open on one screen, in the order the screen shows it."""
+    out: list[Open] = []
+
+    def typed(key: str, value: object) -> None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            out.append(Open(screen.id, key, screen.field(key).label, "unanswered"))
+        elif value == INSUFFICIENT:
+            out.append(Open(screen.id, key, screen.field(key).label, "insufficient"))
+
+    if screen.kind == c.CASE.kind:
+        case = a.case
+        for field in c.CASE_FIELDS:
+            if field.id != "items":
+                typed(field.id, getattr(case, field.id))
+        if not case.items or any(not i.description or i.category is None for i in case.items):
+            out.append(Open(screen.id, "items", screen.field("items").label, "unanswered"))
+    elif screen.kind == c.ARTICLE6.kind:
+        for key, part in a.article6.parts().items():
+            typed(key, part.answer)
+    elif screen.kind == "step":
+        if a.article6.prohibited:
+            return out  # Art. 6 prohibits the transfer: the Art. 7 steps do not apply
+        for q in screen.questions:
+            state = question_state(guidance, a, screen, q)
+            if state == "insufficient" or (state == "unanswered" and q.required):
+                out.append(Open(screen.id, q.id, q.label, state))
+        if screen.id == c.OVERRIDING_RISK.id:
+            typed(c.OVERRIDING_FINDING.id, a.determination.overriding_risk)
+    elif screen.kind == c.EVIDENCE.kind:
+        if not a.evidence:
+            out.append(Open(screen.id, c.SOURCES.id, screen.field(c.SOURCES.id).label, "unanswered"))
+    elif screen.kind == c.DETERMINATION.kind:
+        d = a.determination
+        needed = outcome_requires(a)
+        if "overriding_risk" in needed:  # asked first on the screen
+            typed("overriding_risk", d.overriding_risk)
+        typed("outcome", d.outcome)
+        for name in needed:
+            if name != "overriding_risk":
+                typed(name, getattr(d, name))
+    return out
+
+
+def all_open_items(guidance: Guidance, a: Assessment) -> list[Open]:
+    return [o for s in guidance.screens for o in open_items(guidance, a, s)]
