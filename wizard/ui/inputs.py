@@ -1,73 +1,40 @@
-"""Widgets for guidance questions. Each widget is seeded from the model and commits through a callback."""
+"""Widgets for guidance questions. Each widget is seeded from the model; its callback commits an ``Edit``
+of the field it shows (the path, the new value, and the value it was seeded from)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import streamlit as st
 
+from wizard.edits import Edit
 from wizard.flow import row_for, rows_of, table_row_keys
 from wizard.guidance_schema import Column, Guidance, Option, Question, Screen
-from wizard.model import INSUFFICIENT, LONG_TEXT_MAX, SHORT_TEXT_MAX, Answer, Assessment, Row
-from wizard.ui.session import Change, OpenDoc, bind, commit, widget_key
+from wizard.model import INSUFFICIENT, LONG_TEXT_MAX, SHORT_TEXT_MAX, Answer, Row
+from wizard.ui.session import OpenDoc, commit, on_widget_change, widget_key
 from wizard.ui.text import md
 
 # ---------------------------------------------------------------------------------------------------------
-# Changes to the model (pure functions of the assessment and the widget value)
+# From widget to edit
+
+ToModel = Callable[[Any], Any] | None  # the widget's value in the model's terms (e.g. a date as ISO text)
+SHOWN: Any = object()  # the default of ``old``: the model held what the widget shows
 
 
-def _answer_change(screen_id: str, qid: str, attr: str) -> Change:
-    def change(a: Assessment, value: Any) -> None:
-        ans = a.answer(screen_id, qid).model_copy(deep=True)
-        if attr == "choice":
-            ans.insufficient = value == INSUFFICIENT
-            ans.value = None if value == INSUFFICIENT else value
-        elif attr == "insufficient":
-            ans.insufficient = bool(value)
-        elif isinstance(value, date):  # date questions store ISO text
-            ans.value = value.isoformat()
-        else:
-            setattr(ans, attr, value)
-        a.set_answer(screen_id, qid, ans)
-
-    return change
+def _callback(doc: OpenDoc, key: str, path: str, current: Any, old: Any, to_model: ToModel) -> dict[str, Any]:
+    """The widget arguments that turn a change of the widget into an edit of ``path``."""
+    return {"disabled": doc.locked, "on_change": on_widget_change,
+            "args": (doc, key, path, current if old is SHOWN else old, to_model)}
 
 
-def _cell_change(screen_id: str, qid: str, row_key: str | int, column: str) -> Change:
-    """Change one table cell; ``row_key`` is a catalogue id (fixed rows) or a row index (added rows)."""
-
-    def change(a: Assessment, value: Any) -> None:
-        ans = a.answer(screen_id, qid).model_copy(deep=True)
-        rows: list[Row] = [dict(r) for r in rows_of(ans)]
-        if isinstance(row_key, int):
-            while len(rows) <= row_key:
-                rows.append({})
-            rows[row_key][column] = value
-        else:
-            row = next((r for r in rows if r.get("row") == row_key), None)
-            if row is None:
-                row = {"row": row_key}
-                rows.append(row)
-            row[column] = value
-        ans.value = rows
-        a.set_answer(screen_id, qid, ans)
-
-    return change
+def answer_path(screen_id: str, question_id: str, name: str) -> str:
+    return f"answers.{screen_id}.{question_id}.{name}"
 
 
-def _rows_change(screen_id: str, qid: str, remove: int | None) -> Change:
-    def change(a: Assessment, _value: Any) -> None:
-        ans = a.answer(screen_id, qid).model_copy(deep=True)
-        rows = [dict(r) for r in rows_of(ans)]
-        if remove is None:
-            rows.append({})
-        else:
-            del rows[remove]
-        ans.value = rows
-        a.set_answer(screen_id, qid, ans)
-
-    return change
+def _iso_day(value: date | None) -> str | None:
+    return value.isoformat() if value else None  # date questions store ISO text
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -81,27 +48,27 @@ def _options(g: Guidance, options: tuple[Option, ...], options_from: str | None)
 
 
 def choice(doc: OpenDoc, g: Guidance, key: str, label: str, options: list[Option], current: str | None,
-           change: Change, *, help: str = "", insufficient: bool = True, horizontal: bool = True,
-           hide_label: bool = False) -> None:
+           path: str, *, old: Any = SHOWN, to_model: ToModel = None, help: str = "", insufficient: bool = True,
+           horizontal: bool = True, hide_label: bool = False) -> None:
     ids = [o.id for o in options] + ([INSUFFICIENT] if insufficient else [])
     labels = {o.id: o.label for o in options} | {INSUFFICIENT: g.t("insufficient_information")}
     st.radio(label, ids, index=ids.index(current) if current in ids else None, key=key,
              format_func=lambda i: labels.get(i, i), horizontal=horizontal, help=help or None,
-             disabled=doc.readonly, on_change=bind, args=(doc, key, change),
-             label_visibility="collapsed" if hide_label else "visible")
+             label_visibility="collapsed" if hide_label else "visible",
+             **_callback(doc, key, path, current, old, to_model))
 
 
-def multi(doc: OpenDoc, key: str, label: str, options: list[Option], current: list[str], change: Change, *,
+def multi(doc: OpenDoc, key: str, label: str, options: list[Option], current: list[str], path: str, *,
           help: str = "", hide_label: bool = False) -> None:
     labels = {o.id: o.label for o in options}
     ids = [o.id for o in options]
     st.multiselect(label, ids, default=[c for c in current if c in ids], key=key,
-                   format_func=lambda i: labels.get(i, i), help=help or None, disabled=doc.readonly,
-                   on_change=bind, args=(doc, key, change), placeholder="",
-                   label_visibility="collapsed" if hide_label else "visible")
+                   format_func=lambda i: labels.get(i, i), help=help or None, placeholder="",
+                   label_visibility="collapsed" if hide_label else "visible",
+                   **_callback(doc, key, path, current, SHOWN, None))
 
 
-def text(doc: OpenDoc, key: str, label: str, current: str, change: Change, *, help: str = "",
+def text(doc: OpenDoc, key: str, label: str, current: str, path: str, *, help: str = "",
          area: bool = True, height: int | None = None, hide_label: bool = False) -> None:
     widget = st.text_area if area else st.text_input
     kwargs: dict[str, Any] = {"height": height} if area and height else {}
@@ -109,42 +76,44 @@ def text(doc: OpenDoc, key: str, label: str, current: str, change: Change, *, he
     kwargs["max_chars"] = LONG_TEXT_MAX if area else SHORT_TEXT_MAX
     if hide_label:
         kwargs["label_visibility"] = "collapsed"
-    widget(label, value=current or "", key=key, help=help or None, disabled=doc.readonly, on_change=bind,
-           args=(doc, key, change), **kwargs)
+    widget(label, value=current or "", key=key, help=help or None, **_callback(doc, key, path, current, SHOWN, None),
+           **kwargs)
 
 
-def day(doc: OpenDoc, key: str, label: str, current: date | None, change: Change, *, help: str = "",
-        hide_label: bool = False) -> None:
-    st.date_input(label, value=current, key=key, help=help or None, disabled=doc.readonly, on_change=bind,
-                  args=(doc, key, change), min_value=date(1945, 1, 1), max_value=date(2100, 12, 31),
-                  format="YYYY-MM-DD", label_visibility="collapsed" if hide_label else "visible")
+def day(doc: OpenDoc, key: str, label: str, current: date | None, path: str, *, old: Any = SHOWN,
+        to_model: ToModel = None, help: str = "", hide_label: bool = False) -> None:
+    st.date_input(label, value=current, key=key, help=help or None, min_value=date(1945, 1, 1),
+                  max_value=date(2100, 12, 31), format="YYYY-MM-DD",
+                  label_visibility="collapsed" if hide_label else "visible",
+                  **_callback(doc, key, path, current, old, to_model))
 
 
-def evidence_picker(doc: OpenDoc, g: Guidance, key: str, current: list[str], change: Change,
+def evidence_picker(doc: OpenDoc, g: Guidance, key: str, current: list[str], path: str,
                     label: str | None = None) -> None:
     a = doc.assessment
     titles = {s.id: f"{s.id} · {s.title or s.publisher or '—'}"[:90] for s in a.evidence}
     ids = list(titles) + [c for c in current if c not in titles]  # a dangling citation stays visible
     st.multiselect(label or g.t("evidence_cited"), ids, default=current, key=key,
                    format_func=lambda i: titles.get(i, f"{i} (not in the register)"),
-                   help=g.t("evidence_cited_help"), disabled=doc.readonly, on_change=bind,
-                   args=(doc, key, change), placeholder=g.t("no_sources_yet") if not ids else "")
+                   help=g.t("evidence_cited_help"), placeholder=g.t("no_sources_yet") if not ids else "",
+                   **_callback(doc, key, path, current, SHOWN, None))
 
 
 def _cell(doc: OpenDoc, g: Guidance, screen: Screen, q: Question, col: Column, row_key: str | int, row: Row,
           key: str) -> None:
-    change = _cell_change(screen.id, q.id, row_key, col.id)
+    """One table cell; ``row_key`` is a catalogue row's form id (fixed rows) or a row index (added rows)."""
+    path = f"{answer_path(screen.id, q.id, 'value')}.{row_key}.{col.id}"
     value = row.get(col.id)
     if col.type == "choice":
         choice(doc, g, key, col.label, _options(g, col.options, col.options_from),
-               value if isinstance(value, str) else None, change, help=col.help)
+               value if isinstance(value, str) else None, path, old=value, help=col.help)
     elif col.type == "multi":
         multi(doc, key, col.label, _options(g, col.options, col.options_from),
-              value if isinstance(value, list) else [], change, help=col.help)
+              value if isinstance(value, list) else [], path, help=col.help)
     elif col.type == "evidence":
-        evidence_picker(doc, g, key, value if isinstance(value, list) else [], change, label=col.label)
+        evidence_picker(doc, g, key, value if isinstance(value, list) else [], path, label=col.label)
     else:
-        text(doc, key, col.label, value if isinstance(value, str) else "", change, help=col.help, height=80)
+        text(doc, key, col.label, value if isinstance(value, str) else "", path, help=col.help, height=80)
 
 
 def table(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
@@ -171,15 +140,16 @@ def table(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
                     _cell(doc, g, screen, q, col, k, row, widget_key(doc, screen.id, q.id, k, col.id))
         return
     rows = rows_of(ans)
+    rows_path = answer_path(screen.id, q.id, "value")
     for i, row in enumerate(rows):
         with st.container(border=True):
             st.markdown(f"**{g.t('row_n', n=i + 1)}**")
             for col in q.columns:
                 _cell(doc, g, screen, q, col, i, row, widget_key(doc, screen.id, q.id, len(rows), i, col.id))
             st.button(g.t("remove_row", n=i + 1), key=widget_key(doc, screen.id, q.id, "remove", i),
-                      disabled=doc.readonly, on_click=commit, args=(doc, _rows_change(screen.id, q.id, i), None))
-    st.button(g.t("add_row"), key=widget_key(doc, screen.id, q.id, "add"), disabled=doc.readonly,
-              on_click=commit, args=(doc, _rows_change(screen.id, q.id, None), None))
+                      disabled=doc.locked, on_click=commit, args=(doc, Edit.remove_at(f"{rows_path}.{i}", dict(row))))
+    st.button(g.t("add_row"), key=widget_key(doc, screen.id, q.id, "add"), disabled=doc.locked,
+              on_click=commit, args=(doc, Edit.append_to(rows_path)))
 
 
 def question(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
@@ -187,34 +157,33 @@ def question(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
     a = doc.assessment
     ans: Answer = a.answer(screen.id, q.id)
     k = lambda *p: widget_key(doc, screen.id, q.id, *p)  # noqa: E731
+    path = lambda name: answer_path(screen.id, q.id, name)  # noqa: E731
     with st.container(border=True):
         title = f"**{md(q.label)}**" + ("" if q.required else " *(optional)*")
         st.markdown(title)
         if q.help:
             st.caption(md(q.help))
         if q.type == "choice":
+            # One radio for the option and "insufficient information": the answer's ``choice``.
             current = INSUFFICIENT if ans.insufficient else (ans.value if isinstance(ans.value, str) else None)
-            choice(doc, g, k("value"), q.label, list(q.options), current,
-                   _answer_change(screen.id, q.id, "choice"), hide_label=True)
+            choice(doc, g, k("value"), q.label, list(q.options), current, path("choice"), hide_label=True)
         else:
             if q.type == "multi":
                 multi(doc, k("value"), q.label, list(q.options), ans.value if isinstance(ans.value, list) else [],
-                      _answer_change(screen.id, q.id, "value"), hide_label=True)
+                      path("value"), hide_label=True)
             elif q.type == "text":
-                text(doc, k("value"), q.label, ans.value if isinstance(ans.value, str) else "",
-                     _answer_change(screen.id, q.id, "value"), hide_label=True)
+                text(doc, k("value"), q.label, ans.value if isinstance(ans.value, str) else "", path("value"),
+                     hide_label=True)
             elif q.type == "date":
                 current_day = date.fromisoformat(ans.value) if isinstance(ans.value, str) and ans.value else None
-                day(doc, k("value"), q.label, current_day, _answer_change(screen.id, q.id, "value"),
+                day(doc, k("value"), q.label, current_day, path("value"), old=ans.value, to_model=_iso_day,
                     hide_label=True)
             else:
                 table(doc, g, screen, q)
             st.checkbox(g.t("insufficient_information"), value=ans.insufficient, key=k("insufficient"),
-                        disabled=doc.readonly, on_change=bind,
-                        args=(doc, k("insufficient"), _answer_change(screen.id, q.id, "insufficient")))
+                        **_callback(doc, k("insufficient"), path("insufficient"), ans.insufficient, SHOWN, None))
         if q.ask_reasons:
-            text(doc, k("reasons"), g.t("reasons"), ans.reasons, _answer_change(screen.id, q.id, "reasons"),
-                 height=90)
+            text(doc, k("reasons"), g.t("reasons"), ans.reasons, path("reasons"), height=90)
         has_evidence_column = q.type == "table" and any(c.type == "evidence" for c in q.columns)
         if q.ask_evidence and not has_evidence_column:
-            evidence_picker(doc, g, k("evidence"), ans.evidence, _answer_change(screen.id, q.id, "evidence"))
+            evidence_picker(doc, g, k("evidence"), ans.evidence, path("evidence"))

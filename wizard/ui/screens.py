@@ -7,57 +7,16 @@ from typing import Any
 import streamlit as st
 
 from wizard import flow
+from wizard.edits import Edit
 from wizard.guidance_schema import Guidance, Option, Screen
-from wizard.model import (
-    CONSULTATION_KINDS,
-    ITEM_CATEGORIES,
-    OUTCOMES,
-    RELIABILITIES,
-    SOURCE_TYPES,
-    Assessment,
-    Consultation,
-    InformationGap,
-    Item,
-    Source,
-)
+from wizard.model import CONSULTATION_KINDS, ITEM_CATEGORIES, OUTCOMES, RELIABILITIES, SOURCE_TYPES
 from wizard.ui import inputs
-from wizard.ui.session import Change, OpenDoc, bind, commit, widget_key
+from wizard.ui.session import OpenDoc, commit, on_widget_change, widget_key
 from wizard.ui.text import md
 
 
-def set_path(path: str) -> Change:
-    """A change that assigns one field, addressed like ``case.items.0.quantity``."""
-    parts = path.split(".")
-
-    def change(a: Assessment, value: Any) -> None:
-        target: Any = a
-        for p in parts[:-1]:
-            target = target[int(p)] if p.isdigit() else getattr(target, p)
-        setattr(target, parts[-1], value)
-
-    return change
-
-
-def list_change(attr: str, factory: type | None = None, remove: int | None = None) -> Change:
-    """Append a new element (``factory()``) to a list field, or remove one by index."""
-    parts = attr.split(".")
-
-    def change(a: Assessment, _value: Any) -> None:
-        owner: Any = a
-        for p in parts[:-1]:
-            owner = getattr(owner, p)
-        items = list(getattr(owner, parts[-1]))
-        if remove is None:
-            items.append(factory() if factory else None)
-        else:
-            del items[remove]
-        setattr(owner, parts[-1], items)
-
-    return change
-
-
-def _add_source(a: Assessment, _value: Any) -> None:
-    a.evidence = [*a.evidence, Source(id=a.next_source_id())]
+def _yes_to_bool(value: Any) -> bool | None:
+    return None if value is None else value == "yes"  # the ground is stored as a bool, offered as Yes / No
 
 
 def _yes_no(g: Guidance) -> list[Option]:
@@ -68,20 +27,19 @@ def _opts(labels: dict[str, str], ids: tuple[str, ...]) -> list[Option]:
     return [Option.model_construct(id=i, label=labels.get(i, i), help="") for i in ids]
 
 
-def _select(doc: OpenDoc, key: str, label: str, options: list[Option], current: str | None, change: Change,
+def _select(doc: OpenDoc, key: str, label: str, options: list[Option], current: str | None, path: str,
             help: str = "") -> None:
     ids = [o.id for o in options]
     labels = {o.id: o.label for o in options}
     st.selectbox(label, ids, index=ids.index(current) if current in ids else None, key=key,
-                 format_func=lambda i: labels.get(i, i), help=help or None, disabled=doc.readonly,
-                 on_change=bind, args=(doc, key, change), placeholder="—")
+                 format_func=lambda i: labels.get(i, i), help=help or None, disabled=doc.locked,
+                 on_change=on_widget_change, args=(doc, key, path, current), placeholder="—")
 
 
 def _field_text(doc: OpenDoc, screen: Screen, name: str, path: str, current: str, *, area: bool = False,
                 key: str | None = None) -> None:
     f = screen.field(name)
-    inputs.text(doc, key or widget_key(doc, screen.id, path), f.label, current, set_path(path), help=f.help,
-                area=area)
+    inputs.text(doc, key or widget_key(doc, screen.id, path), f.label, current, path, help=f.help, area=area)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -101,7 +59,7 @@ def case(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         _field_text(doc, screen, "protective_marking", "case.protective_marking", c.protective_marking)
         k = widget_key(doc, screen.id, "training")
         st.checkbox(screen.field("training").label, value=a.training, key=k, help=screen.field("training").help,
-                    disabled=doc.readonly, on_change=bind, args=(doc, k, set_path("training")))
+                    disabled=doc.locked, on_change=on_widget_change, args=(doc, k, "training", a.training))
     _field_text(doc, screen, "end_use", "case.end_use", c.end_use, area=True)
     _field_text(doc, screen, "art8_documents", "case.art8_documents", c.art8_documents, area=True)
 
@@ -115,25 +73,25 @@ def case(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
             st.markdown(f"**{g.t('item_n', n=i + 1)}**")
             key = lambda name, i=i: widget_key(doc, screen.id, "item", n, i, name)  # noqa: E731
             inputs.text(doc, key("description"), screen.field("item_description").label, item.description,
-                        set_path(f"case.items.{i}.description"), help=screen.field("item_description").help)
+                        f"case.items.{i}.description", help=screen.field("item_description").help)
             _select(doc, key("category"), screen.field("item_category").label, categories, item.category,
-                    set_path(f"case.items.{i}.category"), help=screen.field("item_category").help)
+                    f"case.items.{i}.category", help=screen.field("item_category").help)
             q, v, cur = st.columns(3)
             with q:
                 st.number_input(screen.field("item_quantity").label, min_value=0, step=1, value=item.quantity,
-                                key=key("quantity"), disabled=doc.readonly, on_change=bind,
-                                args=(doc, key("quantity"), set_path(f"case.items.{i}.quantity")))
+                                key=key("quantity"), disabled=doc.locked, on_change=on_widget_change,
+                                args=(doc, key("quantity"), f"case.items.{i}.quantity", item.quantity))
             with v:
                 st.number_input(screen.field("item_value").label, min_value=0.0, step=1000.0, value=item.value,
-                                key=key("value"), disabled=doc.readonly, on_change=bind, format="%.2f",
-                                args=(doc, key("value"), set_path(f"case.items.{i}.value")))
+                                key=key("value"), disabled=doc.locked, on_change=on_widget_change, format="%.2f",
+                                args=(doc, key("value"), f"case.items.{i}.value", item.value))
             with cur:
                 inputs.text(doc, key("currency"), screen.field("item_currency").label, item.currency,
-                            set_path(f"case.items.{i}.currency"), area=False)
-            st.button(g.t("remove_item", n=i + 1), key=key("remove"), disabled=doc.readonly, on_click=commit,
-                      args=(doc, list_change("case.items", remove=i), None))
-    st.button(g.t("add_item"), key=widget_key(doc, screen.id, "add_item"), disabled=doc.readonly,
-              on_click=commit, args=(doc, list_change("case.items", Item), None))
+                            f"case.items.{i}.currency", area=False)
+            st.button(g.t("remove_item", n=i + 1), key=key("remove"), disabled=doc.locked, on_click=commit,
+                      args=(doc, Edit.remove_at(f"case.items.{i}", item)))
+    st.button(g.t("add_item"), key=widget_key(doc, screen.id, "add_item"), disabled=doc.locked,
+              on_click=commit, args=(doc, Edit.append_to("case.items")))
 
 
 def article6(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
@@ -146,9 +104,9 @@ def article6(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
             if f.help:
                 st.caption(md(f.help))
             inputs.choice(doc, g, widget_key(doc, screen.id, part), f.label, yes_no, answer.answer,
-                          set_path(f"article6.{part}.answer"), hide_label=True)
+                          f"article6.{part}.answer", hide_label=True)
             inputs.text(doc, widget_key(doc, screen.id, part, "reasons"), screen.field("reasons").label,
-                        answer.reasons, set_path(f"article6.{part}.reasons"), height=90)
+                        answer.reasons, f"article6.{part}.reasons", height=90)
     if a.article6.prohibited:
         st.error(g.t("art6_prohibited"))
 
@@ -171,7 +129,7 @@ def overriding_finding(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
             st.caption(md(f.help))
         inputs.choice(doc, g, widget_key(doc, screen.id, "finding"), f.label,
                       yes_no, doc.assessment.determination.overriding_risk,
-                      set_path("determination.overriding_risk"), hide_label=True)
+                      "determination.overriding_risk", hide_label=True)
 
 
 def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
@@ -189,26 +147,26 @@ def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         key = lambda name, i=i: widget_key(doc, screen.id, "source", n, i, name)  # noqa: E731
         used = ", ".join(titles.get(sid, sid) for sid in cited.get(s.id, [])) or "—"
         with st.expander(f"{md(s.id)} · {md(s.title or '—')}  ({md(used)})", expanded=not s.title):
-            inputs.text(doc, key("title"), f("title").label, s.title, set_path(f"evidence.{i}.title"), area=False)
+            inputs.text(doc, key("title"), f("title").label, s.title, f"evidence.{i}.title", area=False)
             left, right = st.columns(2)
             with left:
                 inputs.text(doc, key("publisher"), f("publisher").label, s.publisher,
-                            set_path(f"evidence.{i}.publisher"), area=False)
-                _select(doc, key("type"), f("type").label, types, s.type, set_path(f"evidence.{i}.type"),
+                            f"evidence.{i}.publisher", area=False)
+                _select(doc, key("type"), f("type").label, types, s.type, f"evidence.{i}.type",
                         help=f("type").help)
             with right:
                 inputs.day(doc, key("info_date"), f("info_date").label, s.info_date,
-                           set_path(f"evidence.{i}.info_date"), help=f("info_date").help)
+                           f"evidence.{i}.info_date", help=f("info_date").help)
                 _select(doc, key("reliability"), f("reliability").label, reliabilities, s.reliability,
-                        set_path(f"evidence.{i}.reliability"), help=f("reliability").help)
+                        f"evidence.{i}.reliability", help=f("reliability").help)
             inputs.text(doc, key("reference"), f("reference").label, s.reference,
-                        set_path(f"evidence.{i}.reference"), area=False)
-            inputs.text(doc, key("findings"), f("findings").label, s.findings, set_path(f"evidence.{i}.findings"),
+                        f"evidence.{i}.reference", area=False)
+            inputs.text(doc, key("findings"), f("findings").label, s.findings, f"evidence.{i}.findings",
                         height=80)
-            st.button(g.t("remove_source", id=s.id), key=key("remove"), disabled=doc.readonly or s.id in cited,
-                      on_click=commit, args=(doc, list_change("evidence", remove=i), None))
-    st.button(g.t("add_source"), key=widget_key(doc, screen.id, "add_source"), disabled=doc.readonly,
-              on_click=commit, args=(doc, _add_source, None))
+            st.button(g.t("remove_source", id=s.id), key=key("remove"), disabled=doc.locked or s.id in cited,
+                      on_click=commit, args=(doc, Edit.remove_at(f"evidence.{i}", s)))
+    st.button(g.t("add_source"), key=widget_key(doc, screen.id, "add_source"), disabled=doc.locked,
+              on_click=commit, args=(doc, Edit.append_to("evidence")))
 
     st.subheader(md(f("gaps").label))
     if f("gaps").help:
@@ -219,24 +177,24 @@ def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         with st.container(border=True):
             st.markdown(f"**{g.t('gap_n', n=i + 1)}**")
             inputs.text(doc, key("description"), f("gap_description").label, gap.description,
-                        set_path(f"gaps.{i}.description"), height=80)
+                        f"gaps.{i}.description", height=80)
             left, right = st.columns(2)
             with left:
-                inputs.text(doc, key("asked_of"), f("asked_of").label, gap.asked_of, set_path(f"gaps.{i}.asked_of"),
+                inputs.text(doc, key("asked_of"), f("asked_of").label, gap.asked_of, f"gaps.{i}.asked_of",
                             area=False)
                 st.checkbox(f("art8_request").label, value=gap.art8_request, key=key("art8"),
-                            disabled=doc.readonly, on_change=bind,
-                            args=(doc, key("art8"), set_path(f"gaps.{i}.art8_request")))
+                            disabled=doc.locked, on_change=on_widget_change,
+                            args=(doc, key("art8"), f"gaps.{i}.art8_request", gap.art8_request))
             with right:
-                inputs.day(doc, key("sent_on"), f("sent_on").label, gap.sent_on, set_path(f"gaps.{i}.sent_on"))
+                inputs.day(doc, key("sent_on"), f("sent_on").label, gap.sent_on, f"gaps.{i}.sent_on")
                 inputs.day(doc, key("answered_on"), f("answered_on").label, gap.answered_on,
-                           set_path(f"gaps.{i}.answered_on"))
-            inputs.text(doc, key("response"), f("response").label, gap.response, set_path(f"gaps.{i}.response"),
+                           f"gaps.{i}.answered_on")
+            inputs.text(doc, key("response"), f("response").label, gap.response, f"gaps.{i}.response",
                         height=80)
-            st.button(g.t("remove_gap", n=i + 1), key=key("remove"), disabled=doc.readonly, on_click=commit,
-                      args=(doc, list_change("gaps", remove=i), None))
-    st.button(g.t("add_gap"), key=widget_key(doc, screen.id, "add_gap"), disabled=doc.readonly, on_click=commit,
-              args=(doc, list_change("gaps", InformationGap), None))
+            st.button(g.t("remove_gap", n=i + 1), key=key("remove"), disabled=doc.locked, on_click=commit,
+                      args=(doc, Edit.remove_at(f"gaps.{i}", gap)))
+    st.button(g.t("add_gap"), key=widget_key(doc, screen.id, "add_gap"), disabled=doc.locked, on_click=commit,
+              args=(doc, Edit.append_to("gaps")))
 
     st.subheader(md(f("consultations").label))
     if f("consultations").help:
@@ -249,20 +207,16 @@ def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
             st.markdown(f"**{g.t('consultation_n', n=i + 1)}**")
             left, right = st.columns(2)
             with left:
-                inputs.text(doc, key("who"), f("who").label, c.who, set_path(f"consultations.{i}.who"), area=False)
-                _select(doc, key("kind"), f("kind").label, kinds, c.kind, set_path(f"consultations.{i}.kind"))
+                inputs.text(doc, key("who"), f("who").label, c.who, f"consultations.{i}.who", area=False)
+                _select(doc, key("kind"), f("kind").label, kinds, c.kind, f"consultations.{i}.kind")
             with right:
-                inputs.day(doc, key("on"), f("on").label, c.on, set_path(f"consultations.{i}.on"))
-            inputs.text(doc, key("advice"), f("advice").label, c.advice, set_path(f"consultations.{i}.advice"),
+                inputs.day(doc, key("on"), f("on").label, c.on, f"consultations.{i}.on")
+            inputs.text(doc, key("advice"), f("advice").label, c.advice, f"consultations.{i}.advice",
                         height=80)
-            st.button(g.t("remove_consultation", n=i + 1), key=key("remove"), disabled=doc.readonly,
-                      on_click=commit, args=(doc, list_change("consultations", remove=i), None))
-    st.button(g.t("add_consultation"), key=widget_key(doc, screen.id, "add_consultation"), disabled=doc.readonly,
-              on_click=commit, args=(doc, list_change("consultations", Consultation), None))
-
-
-def _set_gbv_ground(a: Assessment, value: Any) -> None:
-    a.determination.gbv_ground = None if value is None else value == "yes"
+            st.button(g.t("remove_consultation", n=i + 1), key=key("remove"), disabled=doc.locked,
+                      on_click=commit, args=(doc, Edit.remove_at(f"consultations.{i}", c)))
+    st.button(g.t("add_consultation"), key=widget_key(doc, screen.id, "add_consultation"), disabled=doc.locked,
+              on_click=commit, args=(doc, Edit.append_to("consultations")))
 
 
 def summary(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
@@ -323,21 +277,22 @@ def determination(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         st.error(g.t("art6_prohibited"))
     with st.container(border=True):
         inputs.choice(doc, g, widget_key(doc, screen.id, "overriding_risk"), f("overriding_risk").label, yes_no,
-                      d.overriding_risk, set_path("determination.overriding_risk"), help=f("overriding_risk").help)
+                      d.overriding_risk, "determination.overriding_risk", help=f("overriding_risk").help)
         outcomes = _opts(g.catalogues.outcomes, OUTCOMES)
         inputs.choice(doc, g, widget_key(doc, screen.id, "outcome"), f("outcome").label, outcomes, d.outcome,
-                      set_path("determination.outcome"), help=f("outcome").help, insufficient=False,
+                      "determination.outcome", help=f("outcome").help, insufficient=False,
                       horizontal=False)
         if d.outcome:
-            needs = ", ".join(f(name).label for name in flow.OUTCOME_REQUIRES[d.outcome])
+            needs = ", ".join(f(name).label for name in flow.outcome_requires(a))
             st.caption(g.t("outcome_requires", fields=md(needs)))
         ground = None if d.gbv_ground is None else ("yes" if d.gbv_ground else "no")
         inputs.choice(doc, g, widget_key(doc, screen.id, "gbv_ground"), f("gbv_ground").label, yes_no, ground,
-                      _set_gbv_ground, help=f("gbv_ground").help, insufficient=False)
+                      "determination.gbv_ground", old=d.gbv_ground, to_model=_yes_to_bool, help=f("gbv_ground").help,
+                      insufficient=False)
         _field_text(doc, screen, "reasons", "determination.reasons", d.reasons, area=True)
         _field_text(doc, screen, "conditions", "determination.conditions", d.conditions, area=True)
         inputs.day(doc, widget_key(doc, screen.id, "review_date"), f("review_date").label, d.review_date,
-                   set_path("determination.review_date"), help=f("review_date").help)
+                   "determination.review_date", help=f("review_date").help)
         _field_text(doc, screen, "reassessment_triggers", "determination.reassessment_triggers",
                     d.reassessment_triggers, area=True)
     with st.container(border=True):
@@ -346,11 +301,11 @@ def determination(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         with left:
             _field_text(doc, screen, "officer", "signoff.officer", s.officer)
             inputs.day(doc, widget_key(doc, screen.id, "officer_date"), f("officer_date").label, s.officer_date,
-                       set_path("signoff.officer_date"))
+                       "signoff.officer_date")
         with right:
             _field_text(doc, screen, "reviewer", "signoff.reviewer", s.reviewer)
             inputs.day(doc, widget_key(doc, screen.id, "reviewer_date"), f("reviewer_date").label,
-                       s.reviewer_date, set_path("signoff.reviewer_date"))
+                       s.reviewer_date, "signoff.reviewer_date")
     findings = doc.findings(g)
     for fnd in findings:
         if fnd.screen_id == screen.id:

@@ -1,9 +1,10 @@
 """The open assessment in a browser session, kept in step with the store.
 
 Answers live in the ``Assessment`` model, never only in widget keys (Streamlit drops the state of widgets
-that are not on screen). Every change goes through ``commit``: it applies the change to a copy of the model,
-saves it to the store at once with the version it started from, and only then adopts it. A refused save
-(conflict, lock, database error) leaves the model as it was and the typed value on screen.
+that are not on screen). Every change is an ``Edit`` (wizard/edits.py) and goes through ``commit``: it makes
+the edit on a copy of the model, saves it to the store at once with the version it started from, and only then
+adopts it. A refused save (conflict, lock, database error) leaves the model as it was and the typed value on
+screen; after a conflict the held edits are merged onto the other version by ``edits.merge``.
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ from typing import Any
 
 import streamlit as st
 
-from wizard import flow
+from wizard import edits, flow, store_config
+from wizard.edits import Edit
 from wizard.guidance import cached_guidance
 from wizard.guidance_schema import Guidance, GuidanceError
-from wizard.history import diff
 from wizard.model import Assessment
-from wizard.store import Conflict, Locked, NotFound, Store, Stored, StoreError, database_url
-
-Change = Callable[[Assessment, Any], None]
+from wizard.store import Conflict, Locked, NotFound, Store, Stored, StoreError
 
 
 @dataclass
@@ -32,8 +31,9 @@ class OpenDoc:
     saved_at: datetime | None = None
     error: str | None = None
     conflict: Conflict | None = None
-    # Changes made since a conflict was found, in order: held (not saved) until the officer chooses.
-    pending: list[tuple[Change, Any]] = field(default_factory=list)
+    # Edits made since a conflict was found, in order, all against ``assessment``: held (not saved) until the
+    # officer chooses.
+    pending: list[Edit] = field(default_factory=list)
     derived: dict[tuple[str, int], Any] = field(default_factory=dict)  # results worked out from ``stored``
 
     @property
@@ -59,14 +59,15 @@ class OpenDoc:
             self.derived[key] = compute()
         return self.derived[key]
 
-    @property
-    def readonly(self) -> bool:
-        return self.locked
-
 
 @st.cache_resource(show_spinner=False)
 def _store_for(url: str) -> Store:
     return Store(url)
+
+
+def database_url() -> str:
+    """The store's URL: the environment first, then ``database_url`` in .streamlit/secrets.toml, then SQLite."""
+    return store_config.database_url(st.secrets if st.secrets.load_if_toml_exists() else None)
 
 
 def store() -> Store:
@@ -127,24 +128,32 @@ def widget_key(doc: OpenDoc, *parts: object) -> str:
     return ":".join(["w", doc.assessment.id, str(doc.generation), *(str(p) for p in parts)])
 
 
-def commit(doc: OpenDoc, change: Change, value: Any) -> bool:
-    """Apply one change and save it at once; True when it is stored."""
+def commit(doc: OpenDoc, edit: Edit) -> bool:
+    """Make one edit and save it at once; True when it is stored."""
     doc.error = None
     if doc.locked:
         doc.error = guidance().t("locked_notice")
         return False
     if doc.conflict is not None:
-        # Inputs stay open (disabling them can reset what the officer typed on screen); further changes wait
+        # Inputs stay open (disabling them can reset what the officer typed on screen); further edits wait
         # with the first until the officer chooses.
-        doc.pending.append((change, value))
+        doc.pending.append(edit)
         return False
-    draft = doc.assessment.model_copy(deep=True)
     try:
-        change(draft, value)
+        draft = edits.apply(doc.assessment, edit)
+    except edits.EditError as err:
+        doc.error = guidance().t("save_failed", error=str(err))
+        return False
+    return _save(doc, draft, [edit])
+
+
+def _save(doc: OpenDoc, draft: Assessment, made: list[Edit]) -> bool:
+    """Save ``draft`` (``doc``'s assessment with ``made``) and adopt it; a conflict holds ``made``."""
+    try:
         saved = store().save(draft, doc.stored.version, actor())
     except Conflict as err:
         doc.conflict = err
-        doc.pending = [(change, value)]
+        doc.pending = list(made)
         return False
     except Locked as err:
         doc.error = str(err)
@@ -157,88 +166,39 @@ def commit(doc: OpenDoc, change: Change, value: Any) -> bool:
     return True
 
 
-def bind(doc: OpenDoc, key: str, change: Change, transform: Callable[[Any], Any] | None = None) -> None:
-    """Widget ``on_change`` callback: read the widget's value by key and commit it."""
+def on_widget_change(doc: OpenDoc, key: str, path: str, old: Any,
+                     to_model: Callable[[Any], Any] | None = None) -> None:
+    """Widget ``on_change`` callback: the widget's value (read by key) becomes an edit of ``path``.
+
+    ``old`` is what the model held when the widget was rendered: what the officer saw.
+    """
     value = st.session_state.get(key)
-    if transform is not None:
-        value = transform(value)
-    commit(doc, change, value)
+    commit(doc, Edit(path, to_model(value) if to_model is not None else value, old))
 
 
 def resolve_conflict(doc: OpenDoc, keep_mine: bool) -> None:
+    """Load their version; with ``keep_mine``, merge the held edits onto it and save the result."""
     conflict = doc.conflict
     if conflict is None:
         return
-    mine = doc.assessment
+    mine, held = doc.assessment, doc.pending
     doc.stored = conflict.current
     doc.saved_at = conflict.current.saved_at
     doc.conflict = None
-    pending, doc.pending = doc.pending, []
+    doc.pending = []
+    doc.error = None
     doc.generation += 1  # their values replace what the widgets hold
     if not keep_mine:
         return
-    skipped = 0
-    for i, (change, value) in enumerate(pending):
-        if _same_effect((change, value), mine, doc.assessment):
-            commit(doc, change, value)
-            if doc.conflict is not None:  # a third writer: what is left waits again
-                doc.pending += pending[i + 1:]
-                return
-        else:
-            skipped += 1
-        mine = _applied(mine, change, value)
-    if skipped:
-        doc.error = guidance().t("conflict_not_reapplied", n=skipped)
-
-
-def _applied(a: Assessment, change: Change, value: Any) -> Assessment:
-    after = a.model_copy(deep=True)
-    try:
-        change(after, value)
-    except (ValueError, IndexError, KeyError):
-        return a
-    return after
-
-
-def _same_effect(pending: tuple[Change, Any], base: Assessment, theirs: Assessment) -> bool:
-    """Whether the change does to their version exactly what it did to mine.
-
-    Changes address list elements by position; when the other writer added or removed rows, the same change
-    would land on another row, so it is not re-applied and the officer enters it again.
-    """
-    change, value = pending
-
-    def effect(start: Assessment) -> list[tuple[str, Any]] | None:
-        after = start.model_copy(deep=True)
-        try:
-            change(after, value)
-        except (ValueError, IndexError, KeyError):
-            return None
-        return [(c.path, c.new) for c in diff(start, after)]
-
-    mine = effect(base)
-    if mine is None or mine != effect(theirs):
-        return False
-    # The same path may name another element now (a row inserted before it): the list elements the change
-    # touches must be the same in both versions.
-    before, now = base.model_dump(mode="json"), theirs.model_dump(mode="json")
-    for path, _new in mine:
-        parts = path.split(".")
-        for i, part in enumerate(parts):
-            if part.isdigit() and _at(before, parts[:i + 1]) != _at(now, parts[:i + 1]):
-                return False
-    return True
-
-
-def _at(data: Any, parts: list[str]) -> Any:
-    for part in parts:
-        if isinstance(data, list):
-            data = data[int(part)] if part.isdigit() and int(part) < len(data) else None
-        elif isinstance(data, dict):
-            data = data.get(part)
-        else:
-            return None
-    return data
+    merged = edits.merge(mine, held, doc.assessment)
+    if merged.applied:
+        # One save for all of them; should a third writer have saved meanwhile, they are held again, now
+        # against the version just loaded.
+        _save(doc, merged.assessment, list(merged.applied))
+    if merged.not_applied:
+        note = guidance().t("conflict_not_reapplied", n=len(merged.not_applied),
+                            fields=", ".join(n.edit.path for n in merged.not_applied))
+        doc.error = f"{doc.error}\n\n{note}" if doc.error else note
 
 
 def reload(doc: OpenDoc) -> None:
