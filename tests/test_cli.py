@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import wizard.guidance
-from wizard.__main__ import main
+from wizard.cli import main
 from wizard.guidance import GUIDANCE_ROOT
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,7 +75,7 @@ def test_check_guidance_on_a_broken_copy_names_file_line_and_key(broken_root, mo
 def test_check_guidance_exit_code_in_a_subprocess(broken_root):
     root, name, line = broken_root
     code = ("import sys, pathlib, wizard.guidance as g; g.GUIDANCE_ROOT = pathlib.Path(sys.argv[1]); "
-            "from wizard.__main__ import main; sys.exit(main(['check-guidance']))")
+            "from wizard.cli import main; sys.exit(main(['check-guidance']))")
     r = run(str(root), code=code)
     assert r.returncode == 1
     assert f"  {name}, line {line}, key colour: unknown key" in r.stderr.splitlines()

@@ -8,11 +8,13 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from tests.test_store import make
 from wizard import migrations
 from wizard.model import to_json
-from wizard.store import ListFilter, Store, make_engine
+from wizard.store import ListFilter, Store
+from wizard.store_config import make_engine
 
 LIST_INDEXES = {"ix_assessments_updated", "ix_assessments_status", "ix_assessments_reference",
                 "ix_assessments_state", "ix_assessments_officer", "ix_assessments_outcome"}
@@ -31,14 +33,14 @@ def test_empty_database_is_brought_to_head(tmp_path):
     assert set(insp.get_table_names()) >= tables
     assert {ix["name"] for ix in insp.get_indexes("assessments")} >= LIST_INDEXES
     assert "search" in {c["name"] for c in insp.get_columns("assessments")}
-    assert version_rows(store.engine) == [migrations.head()] == ["0002"]
+    assert version_rows(store.engine) == [migrations.head()] == ["0003"]
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     store.close()
     Store(url).close()  # reopening is a no-op
-    assert version_rows(make_engine(url)) == ["0002"]
+    assert version_rows(make_engine(url)) == [migrations.head()]
 
 
 def _insert_v1_rows(engine, assessment) -> None:
@@ -70,7 +72,7 @@ def upgrade_from_previous_schema(url: str) -> None:
     engine.dispose()
 
     store = Store(url)  # upgrades in place
-    assert version_rows(store.engine) == ["0002"]
+    assert version_rows(store.engine) == [migrations.head()]
     assert {ix["name"] for ix in inspect(store.engine).get_indexes("assessments")} >= LIST_INDEXES
     got = store.get(old.id)
     assert got.version == 3 and got.assessment.case.reference == "ÜBER-7"
@@ -88,6 +90,31 @@ def upgrade_from_previous_schema(url: str) -> None:
 
 def test_upgrade_from_previous_schema_with_data(tmp_path):
     upgrade_from_previous_schema(f"sqlite:///{tmp_path / 'old.sqlite'}")
+
+
+def final_guards_cover_existing_finals(url: str) -> None:
+    """A final assessment stored before 0003 is guarded once the store has upgraded, and still reopens."""
+    engine = make_engine(url)
+    migrations.upgrade(engine, "0002")
+    old = make(reference="FINAL-BEFORE-0003", status="final", finalised_at=datetime(2024, 5, 1, 9, 30))
+    _insert_v1_rows(engine, old)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE assessments SET status = 'final' WHERE id = :id"), {"id": old.id})
+    engine.dispose()
+
+    store = Store(url)
+    assert version_rows(store.engine) == [migrations.head()]
+    for sql in ("UPDATE documents SET body = '{}'", "UPDATE assessments SET reference = 'forged'"):
+        with pytest.raises(DBAPIError, match="final assessment"), store.engine.begin() as conn:
+            conn.execute(text(sql))
+    reopened = store.reopen(old.id, "me", "new information")
+    assert (reopened.assessment.status, reopened.assessment.revision) == ("draft", 2)
+    assert store.get(old.id).assessment.case.reference == "FINAL-BEFORE-0003"
+    store.close()
+
+
+def test_final_guards_cover_existing_finals(tmp_path):
+    final_guards_cover_existing_finals(f"sqlite:///{tmp_path / 'final.sqlite'}")
 
 
 def _open(url: str, queue) -> None:
@@ -108,7 +135,7 @@ def open_concurrently(url: str, n: int = 4) -> None:
     for p in procs:
         p.join(timeout=60)
     assert results == ["ok"] * n
-    assert version_rows(make_engine(url)) == ["0002"]
+    assert version_rows(make_engine(url)) == [migrations.head()]
 
 
 def test_processes_opening_a_new_database_at_once(tmp_path):
@@ -119,11 +146,13 @@ def test_sqlite_triggers_exist_after_upgrade(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
     with store.engine.connect() as conn:
         names = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
-    assert names == {"events_no_update", "events_no_delete", "revisions_no_update", "revisions_no_delete"}
+    assert names == {"events_no_update", "events_no_delete", "revisions_no_update", "revisions_no_delete",
+                     "documents_final_no_update", "documents_final_no_delete", "assessments_final_no_update",
+                     "assessments_final_no_delete"}
     store.close()
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003"])
 def test_stepwise_upgrade_is_idempotent(tmp_path, revision):
     url = f"sqlite:///{tmp_path / 'step.sqlite'}"
     engine = make_engine(url)

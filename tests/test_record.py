@@ -17,9 +17,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import SimpleDocTemplate
 
 from wizard import flow
+from wizard.cli import cmd_render
 from wizard.guidance_schema import Guidance
 from wizard.model import Answer, Assessment, from_json
-from wizard.record import build_pdf, cmd_render, fingerprint, missing_glyphs
+from wizard.record import build_pdf, fingerprint, missing_glyphs
 from wizard.record_fonts import SANS, displayed_text
 from wizard.record_text import SplitSafeCJKParagraph, para
 

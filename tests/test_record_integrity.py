@@ -14,10 +14,11 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import StreamObject
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
+from wizard.cli import cmd_verify
 from wizard.guidance import load_guidance
 from wizard.guidance_schema import Guidance
 from wizard.model import Assessment, AssessmentFormatError, canonical_json, from_json
-from wizard.record import build_pdf, cmd_verify, extract_assessment, fingerprint, verify_pdf
+from wizard.record import build_pdf, extract_assessment, fingerprint, verify_pdf
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "complete-assessment.json"
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from tests.test_migrations import open_concurrently, upgrade_from_previous_schema
+from tests.test_migrations import final_guards_cover_existing_finals, open_concurrently, upgrade_from_previous_schema
 from tests.test_store import dump, make, postgres_url, reset_postgres
 from wizard.store import Store
 
@@ -28,15 +28,19 @@ def test_upgrade_from_previous_schema_with_data(pg_url):
     upgrade_from_previous_schema(pg_url)
 
 
+def test_final_guards_cover_existing_finals(pg_url):
+    final_guards_cover_existing_finals(pg_url)
+
+
 def test_processes_opening_a_new_database_at_once(pg_url):
     open_concurrently(pg_url)
 
 
 @pytest.mark.parametrize("table", ["events", "revisions"])
-def test_truncate_is_refused(pg_url, table):
+def test_truncate_is_refused(pg_url, guidance, table):
     store = Store(pg_url)
     v1 = store.create(make(), "alice")
-    store.finalise(v1.assessment.id, 1, "alice")
+    store.finalise(v1.assessment.id, 1, "alice", guidance)
     before = dump(store)
     with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {table} CASCADE"))

@@ -157,7 +157,8 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
+    """Now, in UTC, to the second: the precision of every timestamp the model and the store keep."""
     return datetime.now(UTC).replace(microsecond=0)
 
 
@@ -170,8 +171,8 @@ class Assessment(Strict):
     language: Literal["en", "zh", "fr", "es"] = "en"
     status: Status = "draft"
     training: bool = False
-    created_at: datetime = Field(default_factory=_now)
-    updated_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
     finalised_at: datetime | None = None
     officer: ShortText = ""
     case: CaseDetails = Field(default_factory=CaseDetails)

@@ -1,34 +1,33 @@
-"""The PDF record of an assessment (ReportLab): build, fingerprint, verify, re-import; the render/verify commands.
+"""The PDF record of an assessment (ReportLab): build, fingerprint, verify, re-import.
 
 Where a field reaches the PDF: ``record_sections.py`` (one function per kind of screen, in the guidance's
 order). Page furniture and the embedded ``assessment.json``: ``record_canvas.py``. Fonts and the replacement
-of characters no font can show: ``record_fonts.py``. Verification and import: ``record_integrity.py``.
+of characters no font can show: ``record_fonts.py``. Verification and import: ``record_integrity.py``, which
+this module hands its builder to. The ``render`` and ``verify`` commands: ``wizard/cli.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import sys
-from pathlib import Path
 from typing import Any, Literal
 
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate
 
-from wizard.formats import read_document
+from wizard import record_integrity
 from wizard.guidance import GUIDANCE_ROOT, load_guidance
-from wizard.guidance_schema import Guidance, GuidanceError
-from wizard.model import Assessment, AssessmentFormatError, canonical_json
+from wizard.guidance_schema import Guidance
+from wizard.model import Assessment, canonical_json
 from wizard.record_canvas import MARGIN_X, Furniture, RecordCanvas
 from wizard.record_fonts import SANS, register_fonts, unshowable
-from wizard.record_integrity import VerifyResult, extract_assessment, verify_pdf
+from wizard.record_integrity import VerifyResult, extract_assessment
 from wizard.record_labels import label
 from wizard.record_sections import RecordContext, body
 
-__all__ = ["RENDERER", "VerifyResult", "build_pdf", "cmd_render", "cmd_verify", "extract_assessment",
-           "fingerprint", "guidance_for", "missing_glyphs", "verify_pdf"]
+__all__ = ["RENDERER", "VerifyResult", "build_pdf", "extract_assessment", "fingerprint", "guidance_for",
+           "missing_glyphs", "verify_pdf"]
 
 PageSize = Literal["A4", "letter"]
 PAGE_SIZES: dict[str, tuple[float, float]] = {"A4": A4, "letter": letter}
@@ -110,54 +109,9 @@ def guidance_for(language: str) -> Guidance:
     return load_guidance(language if (GUIDANCE_ROOT / language).is_dir() else "en")
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Command line (wired in wizard/__main__.py)
+def verify_pdf(pdf: bytes, guidance: Guidance | None = None) -> VerifyResult:
+    """Whether a record's embedded assessment, printed fingerprints and pages agree (``record_integrity``)."""
+    return record_integrity.verify_pdf(pdf, BUILDER, guidance)
 
 
-def cmd_render(args: Any) -> int:
-    path = Path(args.assessment)
-    try:
-        assessment = read_document(path.read_bytes())  # older formats are upgraded, as on import
-    except OSError as err:
-        print(f"error: cannot read {path}: {err.strerror or err}", file=sys.stderr)
-        return 1
-    except AssessmentFormatError as err:
-        print(f"error: {path} is not a valid assessment: {err}", file=sys.stderr)
-        return 1
-    try:
-        guidance = guidance_for(assessment.language)
-    except GuidanceError as err:
-        print(f"error: the guidance cannot be loaded:\n{err}", file=sys.stderr)
-        return 1
-    for field, chars in missing_glyphs(assessment):
-        print(f"warning: {field}: {len(chars)} character(s) the record's fonts cannot show are printed as "
-              f"[U+XXXX]: {' '.join(f'U+{ord(c):04X}' for c in chars)}", file=sys.stderr)
-    pdf = build_pdf(assessment, guidance, page_size=getattr(args, "page_size", None) or "A4",
-                    annex=bool(getattr(args, "annex", False)))
-    out = Path(args.output)
-    try:
-        out.write_bytes(pdf)
-    except OSError as err:
-        print(f"error: cannot write {out}: {err.strerror or err}", file=sys.stderr)
-        return 1
-    print(out)
-    return 0
-
-
-def cmd_verify(args: Any) -> int:
-    path = Path(args.record)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        print(f"error: cannot read {path}: {err.strerror or err}", file=sys.stderr)
-        return 1
-    result = verify_pdf(data)
-    if result.ok:
-        print(f"OK: {path}: assessment {result.assessment_id} revision {result.revision}, "
-              f"SHA-256 {result.fingerprint}; the embedded assessment matches the printed fingerprint and the "
-              f"pages")
-        return 0
-    print(f"FAILED: {path}:")
-    for p in result.problems:
-        print(f"  - {p}")
-    return 1
+BUILDER = record_integrity.Builder(build=build_pdf, guidance_for=guidance_for, renderer=RENDERER)

@@ -4,6 +4,9 @@ A record is consistent when (1) the embedded ``assessment.json`` hashes to the S
 in the footer of every page and in the document info, and (2) rendering that assessment again, with the same
 guidance and options, gives the same visible text on every page. (2) is what catches an edited page: the
 pages are compared with a fresh render rather than trusted.
+
+The renderer is handed in (a ``Builder``), so this module does not depend on the one that builds records;
+``wizard.record.verify_pdf`` passes its own.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pypdf import PageObject, PdfReader
@@ -24,6 +28,17 @@ from wizard.record_canvas import ATTACHMENT_NAME
 
 _HEX64 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
 MAX_REPORTED_PAGES = 5
+
+
+@dataclass(frozen=True)
+class Builder:
+    """How records are made: ``build(assessment, guidance, page_size=..., annex=...)`` gives the PDF bytes,
+    ``guidance_for(language)`` the guidance for a record's language, ``renderer`` the name and layout version
+    every record carries (``/Creator``)."""
+
+    build: Callable[..., bytes]
+    guidance_for: Callable[[str], Guidance]
+    renderer: str
 
 
 @dataclass
@@ -75,10 +90,8 @@ def _page_texts(reader: PdfReader) -> list[str]:
     return [p.extract_text() or "" for p in reader.pages]
 
 
-def verify_pdf(pdf: bytes, guidance: Guidance | None = None) -> VerifyResult:
+def verify_pdf(pdf: bytes, builder: Builder, guidance: Guidance | None = None) -> VerifyResult:
     """Whether the embedded assessment, the printed fingerprints and the pages agree; every problem named."""
-    from wizard.record import RENDERER, build_pdf, guidance_for  # the builder imports this module
-
     problems: list[str] = []
     try:
         reader = _reader(pdf)
@@ -115,7 +128,7 @@ def verify_pdf(pdf: bytes, guidance: Guidance | None = None) -> VerifyResult:
 
     keys = _keywords(reader)
     try:
-        guidance = guidance or guidance_for(assessment.language)
+        guidance = guidance or builder.guidance_for(assessment.language)
     except GuidanceError as err:
         problems.append(f"the pages cannot be checked: the guidance cannot be loaded ({err})")
         return result
@@ -129,7 +142,7 @@ def verify_pdf(pdf: bytes, guidance: Guidance | None = None) -> VerifyResult:
     if page_size not in ("A4", "letter"):
         problems.append(f"the document information names an unknown page size {page_size!r}")
         return result
-    fresh = build_pdf(assessment, guidance, page_size=page_size,  # type: ignore[arg-type]
+    fresh = builder.build(assessment, guidance, page_size=page_size,  # type: ignore[arg-type]
                       annex=keys.get("annex") == "1")
     if fresh != pdf:
         fresh_reader = _reader(fresh)
@@ -144,8 +157,9 @@ def verify_pdf(pdf: bytes, guidance: Guidance | None = None) -> VerifyResult:
                             f"assessment: the pages were changed after the record was made"
                             f"{_first_difference(texts[differing[0] - 1], expected[differing[0] - 1])}")
         creator = str(meta.get("/Creator", ""))
-        if problems and creator != RENDERER:
-            result.notes.append(f"the record was made by {creator or 'an unknown version'}, this is {RENDERER}; "
+        if problems and creator != builder.renderer:
+            result.notes.append(f"the record was made by {creator or 'an unknown version'}, "
+                                f"this is {builder.renderer}; "
                                 f"layout changes between versions also show up as differences")
     result.ok = not problems
     return result

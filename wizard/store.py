@@ -1,61 +1,36 @@
 """Where assessments live: a SQL database through SQLAlchemy 2, with revisions, an event log and imports.
 
-Which database (``database_url()``), first match wins:
-
-1. the environment variable ``WIZARD_DATABASE_URL`` (any SQLAlchemy URL, e.g.
-   ``postgresql+psycopg://user:password@host:5432/wizard``);
-2. the key ``database_url`` in ``.streamlit/secrets.toml`` (relative to the working directory);
-3. a SQLite file ``assessments.sqlite`` in ``$WIZARD_DATA_DIR``, or in ``data/`` at the repository root;
-   the folder and the file are created on first use.
-
-Opening a ``Store`` migrates the schema to the newest version (``wizard.migrations``). SQLite runs in WAL
-mode with ``synchronous=FULL``: a save that has returned survives a killed process and a power cut.
+Which database, and the engine for it: ``wizard.store_config`` (``database_url``, ``make_engine``). Opening a
+``Store`` migrates the schema to the newest version (``wizard.migrations``).
 
 Concurrency is optimistic: every successful write bumps ``version``; a write based on another version is
-refused with ``Conflict``, which says what the other writer changed. Finalised assessments are refused
-writes (``Locked``) here, whatever the caller sends. Nothing is ever deleted: assessments are archived, and
-the event log and the finalised snapshots are append-only (database triggers refuse UPDATE and DELETE).
+refused with ``Conflict``, which says what the other writer changed. Nothing becomes final without the
+finalise checks (``flow.blocking(flow.check(...))``), whether finalised here or imported final. Finalised
+assessments are refused writes (``Locked``) here, whatever the caller sends, and the database refuses them
+too (triggers, migration 0003): a final assessment's document and row cannot be changed except by archiving,
+restoring or reopening it. Nothing is ever deleted: assessments are archived, and the event log and the
+finalised snapshots are append-only (triggers refuse UPDATE and DELETE).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tomllib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Engine,
-    and_,
-    create_engine,
-    event,
-    false,
-    func,
-    insert,
-    select,
-    true,
-    update,
-)
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, and_, false, func, insert, select, true, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from wizard import formats, migrations
+from wizard import flow, migrations
+from wizard.guidance_schema import Guidance
 from wizard.history import FieldChange, diff, squash
-from wizard.model import Assessment, AssessmentFormatError, new_id, to_json
+from wizard.model import Assessment, new_id, to_json, utc_now
+from wizard.store_config import database_url, make_engine
 from wizard.store_schema import assessments, documents, events, revisions, search_key
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-ENV_URL = "WIZARD_DATABASE_URL"
-ENV_DATA_DIR = "WIZARD_DATA_DIR"
-SECRETS_FILE = Path(".streamlit") / "secrets.toml"
-DB_FILENAME = "assessments.sqlite"
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_PAGE_SIZE = 500
 ACTOR_MAX = 200
 # List columns keep at most this many characters: a PostgreSQL B-tree entry must stay under ~2.7 kB.
@@ -93,6 +68,25 @@ class Archived(StoreError):
 
 class ImportRefused(StoreError):
     pass
+
+
+class FinaliseRefused(StoreError):
+    """The finalise checks found blocking problems: ``findings``, in screen order."""
+
+    def __init__(self, findings: list[flow.Finding]):
+        self.findings = findings
+        super().__init__(f"not finalised: {_findings_text(findings)}")
+
+
+def _findings_text(findings: list[flow.Finding]) -> str:
+    shown = "; ".join(f.message for f in findings[:5])
+    more = f"; and {len(findings) - 5} more" if len(findings) > 5 else ""
+    return f"{len(findings)} blocking problem(s) remain: {shown}{more}"
+
+
+def blocking_findings(guidance: Guidance, a: Assessment) -> list[flow.Finding]:
+    """What stops ``a`` being final: the same checks wherever an assessment becomes final."""
+    return flow.blocking(flow.check(guidance, a))
 
 
 class DatabaseError(StoreError):
@@ -205,61 +199,6 @@ LIST_COLUMNS = (A.id, A.reference, A.importing_state, A.end_user, A.officer, A.s
                 A.version, A.updated_at, A.archived, A.training)
 
 
-# --- configuration ----------------------------------------------------------------------------------------
-
-def data_dir() -> Path:
-    return Path(os.environ.get(ENV_DATA_DIR) or REPO_ROOT / "data")
-
-
-def database_url() -> str:
-    if url := os.environ.get(ENV_URL, "").strip():
-        return url
-    if SECRETS_FILE.is_file():
-        try:
-            secrets = tomllib.loads(SECRETS_FILE.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise StoreError(f"{SECRETS_FILE} is not valid TOML: {err}") from None
-        url = secrets.get("database_url")
-        if isinstance(url, str) and url.strip():
-            return url.strip()
-    return f"sqlite:///{data_dir() / DB_FILENAME}"
-
-
-def make_engine(url: str) -> Engine:
-    u = make_url(url)
-    if u.get_backend_name() != "sqlite":
-        return create_engine(u, pool_pre_ping=True)
-    if u.database and u.database != ":memory:" and not u.database.startswith("file:"):
-        Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(u, connect_args={"timeout": 30})
-
-    class _Compiler(engine.dialect.statement_compiler):
-        def get_from_hint_text(self, table, text):
-            return text  # SQLAlchemy drops table hints on SQLite; we need "INDEXED BY" (see Store.list)
-
-    engine.dialect.statement_compiler = _Compiler
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
-        dbapi_conn.isolation_level = None  # the "begin" hook below issues BEGIN itself
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")  # durable across power loss, not only a killed process
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        # Writers take the write lock up front, so a read-then-write never dies half-way on SQLITE_BUSY.
-        conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', 'DEFERRED')}")
-
-    return engine
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)  # the model's own precision
-
-
 def _actor(actor: str) -> str:
     return (actor or "unknown")[:ACTOR_MAX]
 
@@ -323,10 +262,6 @@ class Store:
     def get(self, id: str) -> Stored:
         with self._tx() as conn:
             return self._load(conn, id)
-
-    def exists(self, id: str) -> bool:
-        with self._tx() as conn:
-            return conn.execute(select(A.id).where(A.id == id)).first() is not None
 
     def count(self, *, include_archived: bool = True) -> int:
         with self._tx() as conn:
@@ -405,18 +340,11 @@ class Store:
             rows = conn.execute(select(*LIST_COLUMNS).where(A.id.in_(page_ids)).order_by(*SORTS[sort]))
             return ListPage([ListRow(*r) for r in rows], total, page, page_size)
 
-    def filter_options(self) -> dict[str, list[str]]:
-        """The distinct importing states and officers, for the list page's filter choices."""
-        with self._tx() as conn:
-            return {name: [v for v in conn.execute(select(col).distinct().where(col != "").order_by(col))
-                           .scalars()]
-                    for name, col in (("importing_state", A.importing_state), ("officer", A.officer))}
-
     # --- writing ---
 
     def create(self, a: Assessment, actor: str) -> Stored:
         a = a.model_copy(deep=True)
-        a.updated_at = _now()
+        a.updated_at = utc_now()
         with self._tx(write=True) as conn:
             if conn.execute(select(A.id).where(A.id == a.id)).first():
                 raise AlreadyExists(f"an assessment with id {a.id!r} already exists")
@@ -435,7 +363,7 @@ class Store:
             if not changes:
                 return cur
             new = a.model_copy(deep=True)
-            new.updated_at = _now()
+            new.updated_at = utc_now()
             version = cur.version + 1
             self._write_current(conn, new, version)
             conn.execute(insert(events), [
@@ -443,11 +371,19 @@ class Store:
         a.updated_at = new.updated_at
         return Stored(new, version, False, new.updated_at)
 
-    def finalise(self, id: str, base_version: int, actor: str) -> Stored:
+    def finalise(self, id: str, base_version: int, actor: str, guidance: Guidance) -> Stored:
+        """Lock the current draft as final, if the finalise checks against ``guidance`` find nothing blocking.
+
+        The checks run on the row as it is locked here, so nothing saved since the caller looked can slip
+        through; ``FinaliseRefused`` names what blocks.
+        """
         with self._tx(write=True) as conn:
             cur = self._writable(conn, id, base_version)
+            blockers = blocking_findings(guidance, cur.assessment)
+            if blockers:
+                raise FinaliseRefused(blockers)
             new = cur.assessment.model_copy(deep=True)
-            new.status, new.finalised_at = "final", _now()
+            new.status, new.finalised_at = "final", utc_now()
             new.updated_at = new.finalised_at
             version = cur.version + 1
             self._write_current(conn, new, version)
@@ -466,7 +402,7 @@ class Store:
                 raise StoreError(f"assessment {id!r} is a draft; only a final assessment can be reopened")
             new = cur.assessment.model_copy(deep=True)
             new.status, new.revision, new.finalised_at = "draft", new.revision + 1, None
-            new.updated_at = _now()
+            new.updated_at = utc_now()
             version = cur.version + 1
             self._write_current(conn, new, version)
             conn.execute(insert(events).values(_event_row(
@@ -485,7 +421,7 @@ class Store:
         src = self.get(id).assessment
         new = src.model_copy(deep=True)
         new.id, new.status, new.revision, new.finalised_at = new_id(), "draft", 1, None
-        new.created_at = new.updated_at = _now()
+        new.created_at = new.updated_at = utc_now()
         new.case.reference = new.case.reference[:2000 - 7] + " (copy)"
         with self._tx(write=True) as conn:
             self._insert(conn, new, actor, "duplicate", f"duplicated from {id}")
@@ -496,30 +432,31 @@ class Store:
     def export_json(self, id: str) -> str:
         return to_json(self.get(id).assessment)
 
-    def import_json(self, text: str | bytes, actor: str, *, as_new: bool = False,
-                    source: str | None = None) -> Stored:
-        """Validate a whole JSON document and store it; refuse it whole (``ImportRefused``) otherwise.
+    def import_assessment(self, a: Assessment, actor: str, guidance: Guidance, *, as_new: bool = False,
+                          source: str | None = None) -> Stored:
+        """Store an assessment read from elsewhere (``wizard.service.import_file`` reads and checks files).
 
-        Older format versions are upgraded first. An id that exists is never overwritten: import it
+        A final assessment is imported final, with its revision, only if it has the time it was finalised
+        and the finalise checks against ``guidance`` find nothing blocking; otherwise it is refused
+        (``ImportRefused``) and nothing is stored. An id that exists is never overwritten: import it
         ``as_new`` for a copy with a fresh id. ``source`` (e.g. the file name) is recorded in the log.
         """
-        raw = text.encode("utf-8") if isinstance(text, str) else text
-        if len(raw) > MAX_IMPORT_BYTES:
-            raise ImportRefused(f"the file is {len(raw):,} bytes; the limit is {MAX_IMPORT_BYTES:,} bytes")
-        try:
-            a = formats.read_document(raw)
-        except AssessmentFormatError as err:
-            raise ImportRefused(str(err)) from None
-        return self.import_assessment(a, actor, as_new=as_new, source=source)
-
-    def import_assessment(self, a: Assessment, actor: str, *, as_new: bool = False,
-                          source: str | None = None) -> Stored:
         a = a.model_copy(deep=True)
+        if a.status == "final":
+            if a.finalised_at is None:
+                raise ImportRefused("finalised_at: a final assessment must say when it was finalised; "
+                                    "nothing was imported")
+            blockers = blocking_findings(guidance, a)
+            if blockers:
+                raise ImportRefused(f"the assessment is final, but finalising it would be refused: "
+                                    f"{_findings_text(blockers)}; nothing was imported")
+        elif a.finalised_at is not None:
+            raise ImportRefused("finalised_at: a draft has not been finalised; nothing was imported")
         origin = f"imported from {source}" if source else "imported"
         if as_new:
             origin += f" id {a.id}"
             a.id, a.revision = new_id(), 1
-            a.created_at = a.updated_at = _now()
+            a.created_at = a.updated_at = utc_now()
         with self._tx(write=True) as conn:
             if conn.execute(select(A.id).where(A.id == a.id)).first():
                 stored = self._load(conn, a.id).assessment
@@ -562,10 +499,13 @@ class Store:
             self._snapshot(conn, a, actor)
 
     def _write_current(self, conn: Connection, a: Assessment, version: int) -> None:
-        conn.execute(update(assessments).where(A.id == a.id)
-                     .values(version=version, updated_at=a.updated_at, **_columns(a)))
-        conn.execute(update(documents).where(documents.c.assessment_id == a.id)
-                     .values(body=to_json(a, indent=None)))
+        # The database refuses to change the document of a final row (migration 0003), so the document is
+        # written while the row is a draft: before the row when finalising, after it when reopening.
+        row = (update(assessments).where(A.id == a.id)
+               .values(version=version, updated_at=a.updated_at, **_columns(a)))
+        document = update(documents).where(documents.c.assessment_id == a.id).values(body=to_json(a, indent=None))
+        for statement in (document, row) if a.status == "final" else (row, document):
+            conn.execute(statement)
 
     def _snapshot(self, conn: Connection, a: Assessment, actor: str) -> None:
         conn.execute(insert(revisions).values(assessment_id=a.id, revision=a.revision, status=a.status,
@@ -578,7 +518,7 @@ class Store:
             if cur.archived == archived:
                 return cur
             version = cur.version + 1
-            at = datetime.now(UTC)
+            at = utc_now()
             conn.execute(update(assessments).where(A.id == id).values(archived=archived, version=version))
             conn.execute(insert(events).values(_event_row(
                 cur.assessment, version, actor, "archive" if archived else "restore",
@@ -596,7 +536,7 @@ def _columns(a: Assessment) -> dict[str, Any]:
 def _event_row(a: Assessment, version: int, actor: str, action: str, *, path: str | None = None,
                old: Any = None, new: Any = None, note: str | None = None, at: datetime | None = None) -> dict:
     with_values = path is not None
-    return dict(assessment_id=a.id, revision=a.revision, version=version, at=at or datetime.now(UTC),
+    return dict(assessment_id=a.id, revision=a.revision, version=version, at=at or utc_now(),
                 actor=_actor(actor), action=action, path=path,
                 old=json.dumps(old, ensure_ascii=False) if with_values else None,
                 new=json.dumps(new, ensure_ascii=False) if with_values else None, note=note)

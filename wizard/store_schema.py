@@ -7,7 +7,7 @@ per finalised edition; ``events`` the append-only log.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from sqlalchemy import (
     Boolean,
@@ -97,7 +97,3 @@ events = Table(
 
 def search_key(reference: str, end_user: str) -> str:
     return f"{reference.lower()}\x1f{end_user.lower()}"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
+from wizard import store_config
 from wizard.model import FORMAT_VERSION
-from wizard.store import database_url
 from wizard.ui import session
 
 g = session.guidance_or_error()
 if g is not None:
     st.title(g.t("about_title"))
-    st.markdown(
-        "This tool takes an export-licensing officer through the assessment that Article 7(4) of the Arms Trade "
-        "Treaty requires: the risk that conventional arms, ammunition or parts and components would be used to "
-        "commit or facilitate serious acts of gender-based violence or serious acts of violence against women "
-        "and children. It follows the five-step flowchart presented to the Eleventh Conference of States "
-        "Parties, with mitigation considered before the overriding-risk finding, and produces a PDF record of "
-        "every assessment.")
+    st.markdown(g.t("about_intro"))
     st.info(g.meta.disclaimer)
-    url = database_url()
-    where = url.split("@")[-1] if "@" in url else url  # never show a password
-    st.markdown(
-        f"- Guidance version: `{g.stamp}`\n"
-        f"- Assessment format version: `{FORMAT_VERSION}`\n"
-        f"- Store: `{where}`\n"
-        "- Nothing leaves this machine: no usage statistics, no external fonts, scripts or images.")
+    # The same URL the session's store opens (st.secrets is consulted only when a secrets file exists).
+    url = session.database_url()
+    st.markdown("\n".join([
+        f"- {g.t('about_guidance_version', version=f'`{g.stamp}`')}",
+        f"- {g.t('about_format_version', version=f'`{FORMAT_VERSION}`')}",
+        f"- {g.t('about_store', store=f'`{store_config.describe(url)}`')}",  # never the password
+        f"- {g.t('about_offline')}",
+    ]))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from wizard import flow
+from wizard import flow, service
 from wizard.guidance_schema import Guidance, Screen
+from wizard.store import StoreError
 from wizard.ui import guidance_panel, screens, session
 from wizard.ui.session import OpenDoc
 from wizard.ui.text import md, shorten
@@ -49,7 +50,7 @@ def _header(g: Guidance, doc: OpenDoc) -> None:
     st.title(md(ref))
     saved = g.t("saved_at", time=doc.saved_at.astimezone().strftime("%H:%M:%S")) if doc.saved_at else \
         g.t("not_saved")
-    st.caption(f"{' · '.join(badges)} · rev. {a.revision} · {a.id} · {saved}")
+    st.caption(f"{' · '.join(badges)} · {g.t('revision_short', n=a.revision)} · {a.id} · {saved}")
     if doc.error:
         st.error(md(doc.error))
     if doc.conflict is not None:
@@ -82,8 +83,8 @@ def _reopen(doc: OpenDoc) -> None:
         doc.error = g.t("reopen_reason_needed")
         return
     try:
-        doc.stored = session.store().reopen(doc.assessment.id, session.actor(), reason)
-    except Exception as err:  # shown to the officer, never a traceback
+        doc.stored = service.reopen(session.store(), doc.assessment.id, session.actor(), reason)
+    except StoreError as err:  # shown to the officer, never a traceback
         doc.error = str(err)
         return
     doc.error = None
@@ -102,11 +103,9 @@ def _finalise(doc: OpenDoc) -> None:
     g = session.guidance()
     if not st.session_state.get("finalise_confirm"):
         return
-    if flow.blocking(doc.findings(g)):
-        return
-    try:
-        doc.stored = session.store().finalise(doc.assessment.id, doc.stored.version, session.actor())
-    except Exception as err:  # a conflict or lock is explained, not raised
+    try:  # the store runs the finalise checks itself; the box below only hides what it would refuse
+        doc.stored = service.finalise(session.store(), g, doc.assessment.id, doc.stored.version, session.actor())
+    except StoreError as err:  # a blocking finding, a conflict or a lock is explained, not raised
         doc.error = str(err)
         return
     doc.error = None

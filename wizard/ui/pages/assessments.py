@@ -7,9 +7,10 @@ from datetime import date
 
 import streamlit as st
 
+from wizard import service
 from wizard.guidance_schema import Guidance
 from wizard.model import OUTCOMES, Assessment
-from wizard.store import MAX_IMPORT_BYTES, ImportRefused, ListFilter, StoreError
+from wizard.store import ListFilter, StoreError
 from wizard.ui import session
 from wizard.ui.text import md
 
@@ -49,19 +50,10 @@ def _import(g: Guidance) -> None:
     upload = st.session_state.get("import_file")
     if upload is None:
         return
-    data, as_new = upload.getvalue(), bool(st.session_state.get("import_as_new"))
-    store = session.store()
     try:
-        if upload.name.lower().endswith(".pdf"):
-            from wizard.record import extract_assessment
-
-            if len(data) > MAX_IMPORT_BYTES:  # the same limit as the command line
-                raise ImportRefused(f"the file is {len(data):,} bytes; the limit is {MAX_IMPORT_BYTES:,} bytes")
-            stored = store.import_assessment(extract_assessment(data), session.actor(), as_new=as_new,
-                                             source=upload.name)
-        else:
-            stored = store.import_json(data, session.actor(), as_new=as_new, source=upload.name)
-    except (StoreError, ValueError) as err:
+        stored = service.import_file(session.store(), g, upload.name, upload.getvalue(), session.actor(),
+                                     as_new=bool(st.session_state.get("import_as_new")))
+    except StoreError as err:
         st.session_state["list_error"] = g.t("import_refused", error=md(str(err)))
         return
     a = stored.assessment
@@ -72,7 +64,7 @@ def _filters(g: Guidance) -> ListFilter:
     with st.expander(g.t("filters"), expanded=False):
         c1, c2, c3 = st.columns(3)
         status = c1.selectbox(g.t("filter_status"), ["", "draft", "final"], key="f_status",
-                              format_func=lambda s: s or g.t("any"))
+                              format_func=lambda s: g.t(f"status_{s}") if s else g.t("any"))
         outcome = c2.selectbox(g.t("filter_outcome"), ["", *OUTCOMES], key="f_outcome",
                                format_func=lambda s: g.catalogues.outcomes.get(s, g.t("any")) if s else g.t("any"))
         show = c3.selectbox(g.t("filter_archived"), ["active", "archived", "all"], key="f_show",
@@ -141,20 +133,20 @@ def main() -> None:
 
 def _row(g: Guidance, row) -> None:
     with st.container(border=True):
-        badges = [row.status.upper()] + (["TRAINING"] if row.training else []) + \
-            (["ARCHIVED"] if row.archived else [])
+        badges = [g.t(f"{row.status}_badge")] + ([g.t("training_badge")] if row.training else []) + \
+            ([g.t("archived_badge")] if row.archived else [])
         outcome = g.catalogues.outcomes.get(row.outcome, "—") if row.outcome else "—"
         st.markdown(f"**{md(row.reference or row.id)}** · {md(row.importing_state or '—')} · "
                     f"{md(row.end_user or '—')}")
-        st.caption(f"{' · '.join(badges)} · rev. {row.revision} · {outcome} · {md(row.officer or '—')} · "
-                   f"{row.updated_at:%Y-%m-%d %H:%M} · {row.id}")
+        st.caption(f"{' · '.join(badges)} · {g.t('revision_short', n=row.revision)} · {outcome} · "
+                   f"{md(row.officer or '—')} · {row.updated_at:%Y-%m-%d %H:%M} · {row.id}")
         cols = st.columns(5)
         cols[0].button(g.t("open"), key=f"open_{row.id}", on_click=st.session_state.update,
                        kwargs={"switch_to": (WIZARD_PAGE, {"aid": row.id})})
         cols[1].button(g.t("nav_history"), key=f"hist_{row.id}", on_click=st.session_state.update,
                        kwargs={"switch_to": (HISTORY_PAGE, {"aid": row.id})})
         cols[2].button(g.t("duplicate"), key=f"dup_{row.id}", on_click=_action, args=("duplicate", row.id))
-        cols[3].download_button(g.t("export_json"), data=lambda rid=row.id: session.store().export_json(rid),
+        cols[3].download_button(g.t("export_json"), data=lambda rid=row.id: service.export_json(session.store(), rid),
                                 file_name=f"{row.id}.json", mime="application/json", key=f"exp_{row.id}",
                                 on_click="ignore")
         if row.archived:

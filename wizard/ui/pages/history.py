@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from wizard import service
 from wizard.store import StoreError
 from wizard.ui import session
 from wizard.ui.text import md, shorten
@@ -30,17 +31,17 @@ def main() -> None:
     for rev in revisions:
         with st.container(border=True):
             when = f"{rev.finalised_at:%Y-%m-%d %H:%M}" if rev.finalised_at else "—"
-            st.markdown(f"**rev. {rev.revision}** · {rev.status} · {when} · {md(rev.actor or '—')}")
+            st.markdown(f"**{g.t('revision_short', n=rev.revision)}** · {g.t(f'status_{rev.status}')} · {when} · "
+                        f"{md(rev.actor or '—')}")
             if rev.status == "final":
-                from wizard import record
-
                 st.download_button(g.t("view_revision", n=rev.revision),
-                                   data=lambda r=rev.revision: record.build_pdf(store.load_revision(a.id, r), g),
-                                   file_name=f"{a.case.reference or a.id}-rev{rev.revision}-final.pdf",
+                                   data=lambda r=rev.revision: service.render_pdf(g, store.load_revision(a.id, r)),
+                                   file_name=g.t("revision_pdf_name", ref=a.case.reference or a.id, n=rev.revision),
                                    mime="application/pdf", on_click="ignore", key=f"rev_pdf_{rev.revision}")
     st.subheader(g.t("events_heading"))
-    rows = [{g.t("col_when"): f"{e.at:%Y-%m-%d %H:%M:%S}", g.t("col_who"): e.actor, g.t("col_action"): e.action,
-             "rev.": e.revision, g.t("col_field"): e.path or "", g.t("col_old"): shorten(e.old, 200),
+    rows = [{g.t("col_when"): f"{e.at:%Y-%m-%d %H:%M:%S}", g.t("col_who"): e.actor,
+             g.t("col_action"): g.ui.get(f"action_{e.action}", e.action), g.t("col_revision"): e.revision,
+             g.t("col_field"): e.path or "", g.t("col_old"): shorten(e.old, 200),
              g.t("col_new"): shorten(e.new or e.note, 200)} for e in reversed(events)]
     st.dataframe(rows, hide_index=True, width="stretch")
 

@@ -1,0 +1,262 @@
+"""Command line: ``python -m wizard COMMAND``.
+
+check-guidance  validate the guidance files (exit 0 when valid)
+steps           the screens in wizard order, with their flowchart numbers
+render          build the PDF record of an assessment JSON file
+verify          check a PDF record against its embedded data and fingerprint
+export / import / list   move assessments in and out of the store
+
+Each command returns the exit code: 0 done, 1 refused or failed (the reason on stderr), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from wizard import service
+from wizard.formats import read_document
+from wizard.guidance import load_guidance
+from wizard.guidance_schema import GuidanceError
+from wizard.model import AssessmentFormatError
+from wizard.store import ImportRefused, ListFilter, Store, StoreError
+
+LIST_PAGE = 500  # rows fetched per query when listing more than one page
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return Store(getattr(args, "database_url", None))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Guidance
+
+
+def cmd_check_guidance(args: argparse.Namespace) -> int:
+    failed = False
+    for lang in args.language or ["en"]:
+        try:
+            g = load_guidance(lang)
+        except GuidanceError as err:
+            failed = True
+            print(f"guidance {lang}: {len(err.problems)} problem(s)", file=sys.stderr)
+            for p in err.problems:
+                print(f"  {p}", file=sys.stderr)
+            continue
+        n_questions = sum(len(s.questions) for s in g.screens)
+        print(f"guidance {lang}: valid, version {g.stamp}, {len(g.screens)} screens, {n_questions} questions, "
+              f"{len(g.glossary)} glossary terms")
+    return 1 if failed else 0
+
+
+def cmd_steps(args: argparse.Namespace) -> int:
+    from wizard.flow import positions
+
+    try:
+        g = load_guidance(args.language)
+    except GuidanceError as err:
+        print(err, file=sys.stderr)
+        return 1
+    for p in positions(g):
+        flowchart = f"flowchart {p.flowchart_step}" if p.flowchart_step else "-"
+        print(f"{p.index}\t{flowchart}\t{p.screen.id}\t{p.screen.title}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The PDF record (ReportLab and pypdf are loaded only by these two commands)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from wizard.record import guidance_for, missing_glyphs
+
+    path = Path(args.assessment)
+    try:
+        assessment = read_document(path.read_bytes())  # older formats are upgraded, as on import
+    except OSError as err:
+        return _fail(f"error: cannot read {path}: {err.strerror or err}")
+    except AssessmentFormatError as err:
+        return _fail(f"error: {path} is not a valid assessment: {err}")
+    try:
+        guidance = guidance_for(assessment.language)
+    except GuidanceError as err:
+        return _fail(f"error: the guidance cannot be loaded:\n{err}")
+    for field, chars in missing_glyphs(assessment):
+        print(f"warning: {field}: {len(chars)} character(s) the record's fonts cannot show are printed as "
+              f"[U+XXXX]: {' '.join(f'U+{ord(c):04X}' for c in chars)}", file=sys.stderr)
+    pdf = service.render_pdf(guidance, assessment, page_size=getattr(args, "page_size", None) or "A4",
+                             annex=bool(getattr(args, "annex", False)))
+    out = Path(args.output)
+    try:
+        out.write_bytes(pdf)
+    except OSError as err:
+        return _fail(f"error: cannot write {out}: {err.strerror or err}")
+    print(out)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from wizard.record import verify_pdf
+
+    path = Path(args.record)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return _fail(f"error: cannot read {path}: {err.strerror or err}")
+    result = verify_pdf(data)
+    if result.ok:
+        print(f"OK: {path}: assessment {result.assessment_id} revision {result.revision}, "
+              f"SHA-256 {result.fingerprint}; the embedded assessment matches the printed fingerprint and the "
+              f"pages")
+        return 0
+    print(f"FAILED: {path}:")
+    for p in result.problems:
+        print(f"  - {p}")
+    return 1
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The store
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    try:
+        with _store(args) as store:
+            text = service.export_json(store, args.id)
+    except StoreError as err:
+        return _fail(f"export failed: {err}")
+    if args.output in (None, "-"):
+        sys.stdout.write(text + "\n")
+        return 0
+    try:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    except OSError as err:
+        return _fail(f"export failed: cannot write {args.output}: {err.strerror or err}")
+    print(f"exported {args.id} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    actor = getattr(args, "actor", None) or os.environ.get("USER") or "cli"
+    try:
+        with path.open("rb") as f:
+            data = f.read(service.MAX_IMPORT_BYTES + 1)  # enough for the service to refuse a larger file
+    except OSError as err:
+        return _fail(f"import failed: cannot read {args.file}: {err.strerror or err}")
+    try:
+        guidance = load_guidance("en")
+    except GuidanceError as err:
+        return _fail(f"import failed: the guidance cannot be loaded:\n{err}")
+    try:
+        with _store(args) as store:
+            stored = service.import_file(store, guidance, path.name, data, actor,
+                                         as_new=bool(getattr(args, "as_new", False)))
+    except ImportRefused as err:
+        return _fail(f"import refused: {err}")
+    except StoreError as err:
+        return _fail(f"import failed: {err}")
+    a = stored.assessment
+    print(f"imported {a.id} (reference {a.case.reference!r}, {a.status}, revision {a.revision})")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    status = getattr(args, "status", None)
+    if status not in (None, "draft", "final"):
+        return _fail(f"list: --status must be draft or final, not {status!r}", 2)
+    limit = getattr(args, "limit", None) or 50
+    if limit < 1:
+        return _fail("list: --limit must be at least 1", 2)
+    filters = ListFilter(status=status, text=getattr(args, "text", None),
+                         include_archived=bool(getattr(args, "all", False)))
+    rows, total, page = [], 0, 1
+    try:
+        with _store(args) as store:
+            while len(rows) < limit:
+                result = store.list(filters, page=page, page_size=min(LIST_PAGE, limit))
+                total = result.total
+                if result.page != page or not result.rows:
+                    break
+                rows += result.rows
+                page += 1
+    except StoreError as err:
+        return _fail(f"list failed: {err}")
+    rows = rows[:limit]
+    print(f"{'id':<14} {'status':<6} {'rev':>3} {'updated (UTC)':<16} {'state':<20} {'reference':<24} "
+          "end user")
+    for r in rows:
+        status = r.status + ("*" if r.archived else "")
+        print(f"{r.id:<14} {status:<6} {r.revision:>3} {r.updated_at:%Y-%m-%d %H:%M} "
+              f"{_cut(r.importing_state, 20):<20} {_cut(r.reference, 24):<24} {_cut(r.end_user, 40)}")
+    note = " (* archived)" if any(r.archived for r in rows) else ""
+    print(f"{len(rows)} of {total} shown{note}", file=sys.stderr)
+    return 0
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m wizard", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=None,
+                        help="SQLAlchemy URL of the store (default: WIZARD_DATABASE_URL, or the SQLite file in "
+                             "WIZARD_DATA_DIR or data/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check-guidance", help="validate the guidance files")
+    p.add_argument("language", nargs="*", help="language folders to check (default: en)")
+    p.set_defaults(func=cmd_check_guidance)
+
+    p = sub.add_parser("steps", help="list the screens in wizard order")
+    p.add_argument("--language", default="en")
+    p.set_defaults(func=cmd_steps)
+
+    p = sub.add_parser("render", help="build the PDF record of an assessment")
+    p.add_argument("assessment", help="assessment JSON file")
+    p.add_argument("-o", "--output", required=True, help="PDF file to write")
+    p.add_argument("--page-size", choices=["A4", "letter"], default="A4")
+    p.add_argument("--annex", action="store_true", help="append the guidance text the officer saw")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("verify", help="verify a PDF record")
+    p.add_argument("record", help="PDF record")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("export", help="export an assessment as JSON")
+    p.add_argument("id")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="import an assessment from JSON or a PDF record")
+    p.add_argument("file")
+    p.add_argument("--as-new", action="store_true", help="give it a new id if the id is already stored")
+    p.add_argument("--actor", default=None, help="name recorded in the audit log (default: $USER)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("list", help="list stored assessments")
+    p.add_argument("--status", choices=["draft", "final"])
+    p.add_argument("--text", help="search reference and end user")
+    p.add_argument("--all", action="store_true", help="include archived assessments")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_list)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
