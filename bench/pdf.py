@@ -26,9 +26,10 @@ from pypdf import PdfReader  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
 
+from wizard.formats import read_document  # noqa: E402
 from wizard.guidance import GUIDANCE_ROOT  # noqa: E402
 from wizard.guidance_schema import Guidance  # noqa: E402
-from wizard.model import Answer, Assessment, Source, from_json  # noqa: E402
+from wizard.model import Answer, Assessment, Source  # noqa: E402
 from wizard.record import build_pdf, guidance_for  # noqa: E402
 
 BUILDS = 25
@@ -41,7 +42,7 @@ ZH_REASON = ("多个来源一致表明，预定最终用户的警员参与了相
 
 def full_assessment(chinese: bool) -> Assessment:
     """The example case with every question answered, 20 sources and long reasons."""
-    a = from_json((ROOT / "examples" / "complete-assessment.json").read_bytes())
+    a = read_document((ROOT / "examples" / "complete-assessment.json").read_bytes())
     reason = (ZH_REASON if chinese else EN_REASON) * 5
     for n in range(len(a.evidence) + 1, 21):
         a.evidence.append(Source(

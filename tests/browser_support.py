@@ -2,8 +2,9 @@
 
 The browser is the Debian ``/usr/bin/chromium`` driven by Playwright (never ``playwright install``); see
 /work/shared/tech-notes.md §3. One server per test module runs in its own process group against a temporary
-SQLite database (``WIZARD_DATABASE_URL``), so the tests never touch ``data/``. The server's log is kept in a
-file and printed when a test fails.
+SQLite database (``WIZARD_DATABASE_URL``), so the tests never touch ``data/``; it listens on a free loopback
+port (another one when that port is taken before the server binds it), so parallel runs and pytest-xdist
+workers never share a server. The server's log is kept in a file and printed when a test fails.
 """
 
 from __future__ import annotations
@@ -75,6 +76,10 @@ def wait_for(probe: Callable[[], T | None], timeout: float = 20.0, interval: flo
         time.sleep(interval)
 
 
+class PortTaken(RuntimeError):
+    """Between ``free_port`` closing its socket and streamlit binding, another process took the port."""
+
+
 @dataclass
 class Server:
     """``streamlit run streamlit_app.py`` on a free loopback port, in its own process group."""
@@ -98,7 +103,18 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> Server:
+    def start(self, timeout: float = 30.0, attempts: int = 3) -> Server:
+        """Start the server; when another process took the free port first, start again on another one."""
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                if attempt == attempts:
+                    raise
+                self.port = free_port()
+        raise AssertionError("unreachable")
+
+    def _start(self, timeout: float) -> Server:
         env = {**os.environ, "WIZARD_DATABASE_URL": self.database_url, "WIZARD_DATA_DIR": str(self.data_dir),
                "PYTHONUNBUFFERED": "1"}
         cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
@@ -111,8 +127,9 @@ class Server:
         deadline = t0 + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode} before it was ready:\n"
-                                   + self.log())
+                log = self.log()
+                error = PortTaken if f"Port {self.port} is not available" in log else RuntimeError
+                raise error(f"streamlit exited with {self.proc.returncode} before it was ready:\n" + log)
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
                     if resp.read().strip() == b"ok":
@@ -259,6 +276,15 @@ def screen_heading(screen_id: str) -> str:
 
     g = load_guidance("en")
     return flow.screen_label(g, g.screen(screen_id))
+
+
+@functools.cache
+def screen_short_title(screen_id: str) -> str:
+    """The screen's name on its button in the sidebar (``Tab.go``)."""
+    from wizard.guidance import load_guidance
+
+    s = load_guidance("en").screen(screen_id)
+    return s.short_title or s.title
 
 
 # --- driving the app like an officer --------------------------------------------------------------------

@@ -10,14 +10,18 @@ question answered, every finding backed by a source in the register, so that ``f
 - ``"refuse"``: serious forms, high diversion risk to implicated units, residual risk high, overriding risk
   found, GBV/VAWC a ground for refusal (Art. 7(3));
 - ``"suspend"``: key answers are "insufficient information" and an Art. 8(1) request is outstanding;
-- ``prohibited=True`` (with ``"refuse"``): Art. 6(1) applies (an arms embargo), so the Art. 7 path ends there.
+- ``prohibited=True`` (with ``"refuse"``): Art. 6(1) applies (an arms embargo), so the Art. 7 path ends there
+  and the outcome is ``"refuse_art6"``, the refusal under Article 6.
 
 Tests change one thing on the result to make one consistency rule fire.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import os
+import warnings
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -39,6 +43,7 @@ from wizard.model import (
     SignOff,
     Source,
 )
+from wizard.store import Store
 
 ASSESSED_ON = date(2026, 3, 2)
 """The date the fictional assessment was last changed; ``flow.check`` measures evidence age from it."""
@@ -135,7 +140,7 @@ def build_assessment(guidance: Guidance, outcome: str = "authorise_with_conditio
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}; one of {OUTCOMES}")
     if prohibited and outcome != "refuse":
-        raise ValueError("an Art. 6 prohibition only goes with the outcome 'refuse'")
+        raise ValueError("an Art. 6 prohibition only goes with a refusal (made as 'refuse_art6')")
     stamp = datetime(ASSESSED_ON.year, ASSESSED_ON.month, ASSESSED_ON.day, 16, 45, tzinfo=UTC)
     end_user_implicated = outcome in ("authorise_with_conditions", "suspend")
     a = Assessment(
@@ -169,13 +174,15 @@ def build_assessment(guidance: Guidance, outcome: str = "authorise_with_conditio
             p1=Article6Answer(answer="yes",
                               reasons="UN Security Council arms embargo on Veloria (fictional)."),
             p2=Article6Answer(answer="no", reasons="No other relevant obligation."),
-            p3=Article6Answer(answer="no", reasons="No knowledge of use in atrocity crimes."))
+            p3=Article6Answer(answer="no", reasons="No knowledge of use in atrocity crimes."),
+            p3_reading="substantial_grounds")
     else:
         a.article6 = Article6Screen(
             p1=Article6Answer(answer="no", reasons="No UN Security Council measures apply to Veloria."),
             p2=Article6Answer(answer="no", reasons="No relevant international agreement prohibits it."),
             p3=Article6Answer(answer="no", reasons="No knowledge that the items would be used in atrocity "
-                                                   "crimes."))
+                                                   "crimes."),
+            p3_reading="substantial_grounds")
 
     # Flowchart step 1: prevalence, one row per catalogue form.
     prevalence_q = guidance.screen("prevalence").question("forms")
@@ -267,6 +274,9 @@ def build_assessment(guidance: Guidance, outcome: str = "authorise_with_conditio
          "moderate": "Moderate: vetting and inspections address the abuse by the Directorate.",
          "high": "High: no verifiable measure is available."}[residual]))
     a.set_answer("overriding_risk", "threshold", _answer("clear_risk", "S7"))
+    if outcome == "refuse":
+        a.set_answer("overriding_risk", "consequences", Answer(
+            value=["ihrl"], reasons="Rape and sexual torture in custody are serious violations of human rights law."))
 
     # Evidence register: information gaps.
     if outcome == "suspend":
@@ -293,7 +303,7 @@ def build_assessment(guidance: Guidance, outcome: str = "authorise_with_conditio
     }[outcome]
     if prohibited:
         a.determination = Determination(
-            overriding_risk=None, outcome="refuse", gbv_ground=False,
+            overriding_risk=None, outcome="refuse_art6", gbv_ground=False,
             reasons="Prohibited by Art. 6(1): UN Security Council arms embargo on Veloria (fictional).",
             review_date=date(2027, 3, 1), reassessment_triggers="Embargo lifted or amended.")
     else:
@@ -351,3 +361,59 @@ def make_assessment(guidance: Guidance) -> Callable[..., Assessment]:
         return build_assessment(guidance, outcome, prohibited=prohibited)
 
     return make
+
+
+PG_URL_ENV = "WIZARD_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_database_per_xdist_worker() -> Iterator[None]:
+    """Under pytest-xdist, each worker's PostgreSQL tests get a database of their own.
+
+    The PostgreSQL tests empty the whole database named by ``WIZARD_TEST_POSTGRES_URL`` before and after each
+    test, so two workers must never share one. A worker (``PYTEST_XDIST_WORKER``, e.g. ``gw1``) creates
+    ``<database>_gw1`` beside it (the role needs CREATEDB, as .ci/run gives it), points the variable at it for
+    its own process and drops it at the end. Without xdist, or without the variable, nothing changes.
+    """
+    base = os.environ.get(PG_URL_ENV)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not base or not worker:
+        yield
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base)
+    name = f"{url.database}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 10})
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # left by a killed run
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as err:  # the PostgreSQL tests will fail on the per-worker URL and say why
+        warnings.warn(f"could not create the PostgreSQL test database {name!r} for xdist worker {worker}: {err}",
+                      stacklevel=1)
+    os.environ[PG_URL_ENV] = url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield
+    finally:
+        os.environ[PG_URL_ENV] = base
+        # A database left behind (server gone) is harmless: the next run on this worker drops it first.
+        with contextlib.suppress(Exception), admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def app_store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A SQLite file of the test's own, which the app under AppTest opens (through WIZARD_DATABASE_URL)."""
+    url = f"sqlite:///{tmp_path}/app.sqlite"
+    monkeypatch.setenv("WIZARD_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def app_store(app_store_url: str) -> Store:
+    """The store the app under test uses, for seeding and for checking what it saved."""
+    return Store(app_store_url)
+

@@ -2,8 +2,12 @@
 
 The issue's requirement: a real browser reloads the page in the middle of a step and everything typed before
 the reload is still there (on screen and in the store). Also: typed text comes back exactly (no HTML
-injection), the Summary screen's PDF download is a real PDF, and a second tab with a stale copy is told about
-the conflict instead of overwriting the first tab's change.
+injection, no Markdown), the Summary screen's PDF download is a real PDF, and a second tab with a stale copy is
+told about the conflict instead of overwriting the first tab's change.
+
+A browser walk costs seconds, so there are few of them and each is whole: what can be checked on one walk is
+checked on it. They share one server and one Chromium, so under pytest-xdist they run together on one worker
+(``xdist_group``). Markdown escaping is also checked without a browser (tests/test_text.py).
 
 Needs /usr/bin/chromium (apt-get install chromium) and ``pip install playwright pypdf``; never
 ``playwright install``. Without Chromium the module is skipped with the reason shown by ``-rs``; with
@@ -26,6 +30,7 @@ from tests.browser_support import (  # noqa: E402
     Server,
     Tab,
     require_browser,
+    screen_short_title,
     screenshot,
     wait_for,
 )
@@ -35,7 +40,7 @@ require_browser()
 from playwright.sync_api import expect  # noqa: E402 (only once the browser is known to be there)
 
 pytest_plugins = ["tests.browser_support"]  # the fixtures: server, store, chromium, context
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 A6 = {
     "p1": "Art. 6(1): would the transfer violate a UN Security Council Chapter VII measure, in particular an "
@@ -116,13 +121,19 @@ def test_reload_mid_step_keeps_everything_typed(context: Any, server: Server, st
     assert [_get(a, path) for path, _ in CASE.values()] == [value for _, value in CASE.values()]
     assert (a.article6.p1.answer, a.article6.p2.answer, a.article6.p3.answer) == \
         ("no", "insufficient_information", None)
+
+    # The name typed in the sidebar is kept in ?by=, so edits after the reload are still logged under it.
+    expect(tab.sidebar().get_by_role("textbox", name=OFFICER_FIELD)).to_have_value("Officer Amina Diallo")
+    tab.type("Exporter", "Typed after the reload")
+    wait_stored(store, aid, "case.exporter", "Typed after the reload")
+    assert store.events(aid)[0].actor == "Officer Amina Diallo", [(e.actor, e.path) for e in store.events(aid)]
     assert tab.dialogs == []
 
 
 HOSTILE = 'Unit <b>7</b> & <script>alert(1)</script> <img src=x onerror=alert(2)> 🚀👩🏽‍⚖️ 中文名称 "q" \'s\''
 
 
-def test_markup_emoji_and_chinese_come_back_exactly(context: Any, server: Server, store: Any) -> None:
+def test_markup_markdown_emoji_and_chinese_come_back_exactly(context: Any, server: Server, store: Any) -> None:
     tab = Tab(context.new_page(), server)
     aid = tab.create_assessment("审查员 李娜 <i>x</i>")
     tab.type("End user", HOSTILE)
@@ -146,27 +157,17 @@ def test_markup_emoji_and_chinese_come_back_exactly(context: Any, server: Server
     assert tab.dialogs == [], "typed markup ran as script"
     assert store.get(aid).assessment.officer == "审查员 李娜 <i>x</i>"
 
-
-def test_summary_pdf_download_is_a_real_pdf(context: Any, server: Server, store: Any) -> None:
-    import pypdf
-
-    tab = Tab(context.new_page(), server)
-    aid = tab.create_assessment("Officer Pdf")
-    tab.type("Licence or application reference", "BRW-PDF-0042")
-    wait_stored(store, aid, "case.reference", "BRW-PDF-0042")
-    tab.go("Summary", "summary")
-    button = tab.main().get_by_role("button", name="Download the PDF record")
-    expect(button).to_be_visible(timeout=TIMEOUT_MS)
-    with tab.page.expect_download(timeout=60_000) as download:
-        button.click()
-    data = open(download.value.path(), "rb").read()  # noqa: SIM115 (the download's temp file)
-    assert download.value.suggested_filename.endswith(".pdf"), download.value.suggested_filename
-    assert download.value.suggested_filename.startswith("BRW-PDF-0042")
-    assert data.startswith(b"%PDF"), data[:40]
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    assert len(reader.pages) >= 1
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    assert "BRW-PDF-0042" in text
+    # The title shows the reference as typed: no italics, links or code made from Markdown characters.
+    reference = "EX-*7*_a_ [site](http://example.org) `x`"
+    tab.type("Licence or application reference", reference)
+    wait_stored(store, aid, "case.reference", reference)
+    expect(title).to_have_text(reference, timeout=TIMEOUT_MS)
+    heading = title.locator("[data-heading-text]")  # the text, not the heading's own anchor link
+    assert heading.locator("em, strong, code").count() == 0, heading.inner_html()
+    # A bare URL is still auto-linked by GitHub-flavoured Markdown (its text is unchanged); a Markdown link
+    # whose text hides its address must not be made.
+    links = heading.locator("a").evaluate_all("els => els.map(e => [e.textContent, e.getAttribute('href')])")
+    assert all(text == href for text, href in links), links
 
 
 def test_second_tab_with_a_stale_copy_gets_the_conflict(context: Any, server: Server, store: Any) -> None:
@@ -199,48 +200,43 @@ def test_second_tab_with_a_stale_copy_gets_the_conflict(context: Any, server: Se
     assert store.get(aid).version == saved.version
 
 
-def test_screenshots_of_the_main_screens(context: Any, server: Server, store: Any,
-                                        make_assessment: Any) -> None:
-    """A complete fictional case (tests/conftest.py), shown screen by screen for a person to look at."""
+def test_screenshots_of_the_main_screens_and_the_pdf_download(context: Any, server: Server, store: Any,
+                                                              make_assessment: Any) -> None:
+    """A complete fictional case (tests/conftest.py), shown screen by screen for a person to look at; on the
+    Summary screen its PDF record is downloaded and read back."""
     a = make_assessment("authorise_with_conditions")
     a.id = "brw-shots-0001"
     store.create(a, "test")
-    tab = Tab(context.new_page(), server)
+    tab = Tab(context.new_page(), server).open(a.id, "case")
+    tab.type("Licence or application reference", "BRW-PDF-0042")
+    wait_stored(store, a.id, "case.reference", "BRW-PDF-0042")
     for screen, name in (("case", "01-case-complete"), ("prevalence", "02-step1-prevalence"),
                          ("overriding_risk", "03-step4-overriding-risk"), ("summary", "05-summary"),
                          ("determination", "06-determination")):
-        tab.open(a.id, screen)
+        if screen != "case":
+            tab.go(screen_short_title(screen), screen)
         expect(tab.saved_caption()).to_contain_text(a.id, timeout=TIMEOUT_MS)
         expect(tab.main().get_by_text("Guidance for this screen")).to_be_visible()
         screenshot(tab.page, name)
+        if screen == "summary":
+            _download_the_record(tab, "BRW-PDF-0042")
     assert tab.dialogs == []
     assert not tab.main().get_by_test_id("stException").count()
 
 
-def test_officer_name_survives_a_reload(context: Any, server: Server, store: Any) -> None:
-    """The name typed in the sidebar is kept in ?by=, so edits after a reload are still logged under it."""
-    tab = Tab(context.new_page(), server)
-    aid = tab.create_assessment("Officer Kept Name")
-    tab.page.reload()
-    tab.expect_heading_of("case")
-    tab.type("Exporter", "Typed after the reload")
-    wait_stored(store, aid, "case.exporter", "Typed after the reload")
-    assert store.events(aid)[0].actor == "Officer Kept Name", [(e.actor, e.path) for e in store.events(aid)]
-    expect(tab.sidebar().get_by_role("textbox", name=OFFICER_FIELD)).to_have_value("Officer Kept Name")
+def _download_the_record(tab: Tab, reference: str) -> None:
+    """The Summary screen's download gives a real PDF, named after the reference and showing it."""
+    import pypdf
 
-
-def test_reference_title_shows_markdown_characters_as_typed(context: Any, server: Server, store: Any) -> None:
-    """The title shows the reference as typed: no italics, links or code made from Markdown characters."""
-    tab = Tab(context.new_page(), server)
-    aid = tab.create_assessment("Officer Markdown")
-    reference = "EX-*7*_a_ [site](http://example.org) `x`"
-    tab.type("Licence or application reference", reference)
-    wait_stored(store, aid, "case.reference", reference)
-    title = tab.main().get_by_role("heading", level=1)
-    expect(title).to_have_text(reference, timeout=TIMEOUT_MS)
-    heading = title.locator("[data-heading-text]")  # the text, not the heading's own anchor link
-    assert heading.locator("em, strong, code").count() == 0, heading.inner_html()
-    # A bare URL is still auto-linked by GitHub-flavoured Markdown (its text is unchanged); a Markdown link
-    # whose text hides its address must not be made.
-    links = heading.locator("a").evaluate_all("els => els.map(e => [e.textContent, e.getAttribute('href')])")
-    assert all(text == href for text, href in links), links
+    button = tab.main().get_by_role("button", name="Download the PDF record")
+    expect(button).to_be_visible(timeout=TIMEOUT_MS)
+    with tab.page.expect_download(timeout=60_000) as download:
+        button.click()
+    data = open(download.value.path(), "rb").read()  # noqa: SIM115 (the download's temp file)
+    assert download.value.suggested_filename.endswith(".pdf"), download.value.suggested_filename
+    assert download.value.suggested_filename.startswith(reference)
+    assert data.startswith(b"%PDF"), data[:40]
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 1
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    assert reference in text

@@ -131,7 +131,7 @@ def test_a_removed_field_label_is_refused(root):
     name, text = _edit(root, "10-determination.yaml", "\n  reasons:\n", "\n  grounds:\n")
     (only,) = _problems(root)
     assert only == f"{name}, line {_line(text, 'fields:')}, key fields: missing field 'reasons' on screen " \
-                   "'determination'; needed by completeness"
+                   "'determination'; needed by completeness, rule outcome_needs"
 
 
 def test_a_missing_rule_explanation_is_refused(root):

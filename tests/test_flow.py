@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.conftest import OUTCOMES  # the outcomes make_assessment builds
 from wizard import flow
 from wizard.flow import (
     EVIDENCE_MAX_AGE_YEARS,
@@ -26,7 +27,7 @@ from wizard.flow import (
     step_positions,
     table_row_keys,
 )
-from wizard.model import INSUFFICIENT, OUTCOMES, Answer, Assessment, Source
+from wizard.model import INSUFFICIENT, Answer, Assessment, Source
 
 ORDER = ["case", "article6", "prevalence", "seriousness", "prevention", "mitigation", "overriding_risk",
          "evidence", "summary", "determination"]
@@ -134,7 +135,7 @@ def test_empty_assessment_is_open_everywhere_but_the_summary(guidance):
         assert bool(items) == (s.id != "summary"), s.id
     keys = {o.key for o in open_items(guidance, a, guidance.screen("case"))}
     assert keys == {"reference", "exporter", "importing_state", "end_user", "end_use", "items"}
-    assert {o.key for o in open_items(guidance, a, guidance.screen("article6"))} == {"p1", "p2", "p3"}
+    assert {o.key for o in open_items(guidance, a, guidance.screen("article6"))} == {"p1", "p2", "p3", "p3_reading"}
     assert [o.key for o in open_items(guidance, a, guidance.screen("evidence"))] == ["sources"]
     assert {o.key for o in open_items(guidance, a, guidance.screen("determination"))} == {
         "overriding_risk", "outcome", "gbv_ground", "reasons"}
@@ -405,21 +406,26 @@ AGE_LIMIT = timedelta(days=EVIDENCE_MAX_AGE_YEARS * 365)
 FIRES: dict[str, Case] = {
     "art6_prohibits": Case("authorise_with_conditions", _set("article6.p3.answer", "yes"), "determination",
                            "error"),
+    "art6_insufficient": Case("authorise", _set("article6.p1.answer", INSUFFICIENT), "determination", "error",
+                              says="Article 6 is absolute"),
     "overriding_requires_refusal": Case("authorise", _set("determination.overriding_risk", "yes"),
-                                        "determination", "error", says="shall not authorise"),
-    "conditions_missing": Case("authorise_with_conditions", _set("determination.conditions", " \n\t"),
-                               "determination", "error"),
-    "refusal_without_ground": Case("refuse", _set("determination.overriding_risk", "no"), "determination"),
+                                        "determination", "error", says="shall not authorize the export"),
+    "no_outcome": Case("refuse", _set("determination.outcome", None), "determination", "error"),
+    "outcome_needs": Case("authorise_with_conditions", _set("determination.conditions", " \n\t"),
+                          "determination", "error", says="Conditions"),
+    "refusal_without_ground": Case("refuse", _set("determination.overriding_risk", "no"), "determination", "error",
+                                   says="Refuse on another ground"),
+    "art6_refusal_without_prohibition": Case("refuse", _set("determination.outcome", "refuse_art6"),
+                                             "determination", "error"),
     "overriding_without_serious_form": Case("refuse", _nothing_serious, "overriding_risk"),
     "authorise_on_insufficient_information": Case(
         "authorise", lambda a: a.set_answer("prevention", "institutions", Answer(insufficient=True)),
         "determination", says="Institutions"),
-    "authorise_without_finding": Case("authorise", _set("determination.overriding_risk", None),
-                                      "determination", "error"),
     "suspend_without_gap": Case("suspend", _set("gaps", []), "evidence"),
-    "gbv_ground_missing": Case("refuse", _set("determination.gbv_ground", None), "determination"),
-    "gbv_ground_without_finding": Case("refuse", _set("determination.gbv_ground", True), "determination",
-                                       prohibited=True),
+    "gbv_ground_without_finding": Case("refuse", _set("determination.overriding_risk", "no"), "determination",
+                                       says="neither an Article 6 prohibition nor an overriding risk"),
+    "overriding_without_consequence": Case("refuse", lambda a: a.answers["overriding_risk"].pop("consequences"),
+                                           "overriding_risk"),
     "credible_without_verification": Case(
         "authorise_with_conditions", lambda a: edit_row(a, "mitigation", "measures", 1, verification="  "),
         "mitigation", says="measure 2"),
@@ -445,8 +451,6 @@ FIRES: dict[str, Case] = {
     "no_consultation": Case("refuse", _set("consultations", []), "evidence"),
     "review_date_past": Case("authorise", lambda a: _set("determination.review_date", day(a))(a),
                              "determination"),
-    "no_reassessment_triggers": Case("authorise_with_conditions", _set("determination.reassessment_triggers",
-                                                                       "  "), "determination"),
 }
 
 
@@ -481,7 +485,9 @@ def test_rule_fires(guidance, make_assessment, rule):
 def test_only_the_changed_rule_fires_where_the_change_is_narrow(guidance, make_assessment):
     # A change that breaks one rule should not set off unrelated ones.
     expected_alone = set(FIRES) - {"refusal_without_ground", "overriding_requires_refusal",
-                                   "gbv_ground_without_finding", "art6_prohibits"}
+                                   "gbv_ground_without_finding", "art6_prohibits",
+                                   "art6_insufficient",  # an open Art. 6 check is also an insufficient answer
+                                   "art6_refusal_without_prohibition"}  # and an overriding risk wants 7(3)
     for rule in sorted(expected_alone):
         case = FIRES[rule]
         a = make_assessment(case.outcome, prohibited=case.prohibited)
@@ -490,14 +496,26 @@ def test_only_the_changed_rule_fires_where_the_change_is_narrow(guidance, make_a
 
 
 # Where a rule must stay silent although something near it changed.
-def test_art6_prohibits_silent_without_outcome_or_with_refusal(guidance, make_assessment):
+def test_art6_prohibits_silent_without_outcome_or_with_refusal_under_article6(guidance, make_assessment):
     a = make_assessment("refuse")
     a.article6.p1.answer = "yes"
+    a.determination.outcome = "refuse_art6"
     assert "art6_prohibits" not in rules(check(guidance, a))
     a.determination.outcome = None
     assert "art6_prohibits" not in rules(check(guidance, a))
-    a.determination.outcome = "suspend"
-    assert "art6_prohibits" in rules(check(guidance, a))
+    for outcome in ("suspend", "refuse", "refuse_other"):  # a refusal must name Article 6 as its basis
+        a.determination.outcome = outcome
+        assert "art6_prohibits" in rules(check(guidance, a)), outcome
+
+
+def test_refusal_on_another_ground_needs_no_overriding_risk(guidance, make_assessment):
+    a = make_assessment("refuse")
+    a.determination.overriding_risk = "no"
+    a.determination.outcome = "refuse_other"
+    a.answers["overriding_risk"].pop("consequences")
+    assert check(guidance, a) == []
+    a.determination.overriding_risk = "yes"  # an overriding risk makes it an Art. 7(3) refusal
+    assert "overriding_requires_refusal" in rules(blocking(check(guidance, a)))
 
 
 def test_art6_insufficient_does_not_prohibit(guidance, make_assessment):
@@ -703,7 +721,7 @@ def test_findings_come_in_screen_order(guidance, make_assessment):
         if case.outcome == "authorise_with_conditions" and not case.prohibited:
             case.change(a)
     found = check(guidance, a)
-    assert len(set(rules(found))) >= 8
+    assert len(set(rules(found))) >= 7
     order = [ORDER.index(f.screen_id) for f in found]
     assert order == sorted(order)
 
@@ -720,8 +738,39 @@ def test_blocking_keeps_only_errors(guidance, make_assessment):
 
 def test_error_rules_are_exactly_these():
     errors = {r for r, c in FIRES.items() if c.severity == "error"}
-    assert errors == {"art6_prohibits", "overriding_requires_refusal", "conditions_missing",
-                      "authorise_without_finding", "unknown_source"}
+    assert errors == {"no_outcome", "outcome_needs", "art6_prohibits", "art6_insufficient",
+                      "art6_refusal_without_prohibition", "overriding_requires_refusal", "refusal_without_ground",
+                      "unknown_source"}
+    assert errors == {r.id for r in flow.RULES if r.severity == "error"}
+
+
+@pytest.mark.parametrize("part", ["p1", "p2", "p3"])
+def test_an_open_article6_check_blocks_authorisation_only(guidance, make_assessment, part):
+    # Art. 6 is absolute: "insufficient information" on any part bars authorising, not suspending or refusing.
+    for outcome in OUTCOMES:
+        a = make_assessment(outcome)
+        getattr(a.article6, part).answer = INSUFFICIENT
+        blocked = "art6_insufficient" in rules(blocking(check(guidance, a)))
+        assert blocked == (outcome in ("authorise", "authorise_with_conditions")), outcome
+
+
+def test_a_refusal_under_article6_on_sexual_violence_is_consistent(guidance, make_assessment):
+    # The Article 6 screen's own example: a refusal under Art. 6(3) grounded on sexual violence.
+    a = make_assessment("refuse", prohibited=True)
+    a.determination.gbv_ground = True
+    a.determination.overriding_risk = None
+    assert check(guidance, a) == []
+
+
+def test_each_missing_requirement_is_its_own_blocking_finding(guidance, make_assessment):
+    a = make_assessment("authorise_with_conditions")
+    a.determination.reasons = ""
+    a.determination.reassessment_triggers = ""
+    found = [f for f in check(guidance, a) if f.rule == "outcome_needs"]
+    assert [f.severity for f in found] == ["error", "error"]
+    labels = guidance.screen("determination").fields
+    assert [labels["reasons"].label in f.message for f in found] == [True, False]
+    assert labels["reassessment_triggers"].label in found[1].message
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from wizard.formats import read_document
 from wizard.model import (
     FORMAT_VERSION,
     INSUFFICIENT,
@@ -22,7 +23,6 @@ from wizard.model import (
     Source,
     canonical_json,
     from_dict,
-    from_json,
     to_json,
 )
 
@@ -31,7 +31,7 @@ NASTY = ("<b>&amp; 'quoted' \"double\" </para> & < > \\ \u00a0\t\r\n 🛡️👩
 
 
 def roundtrip(a: Assessment) -> Assessment:
-    back = from_json(to_json(a))
+    back = read_document(to_json(a))
     assert back == a
     assert canonical_json(back) == canonical_json(a)
     return back
@@ -51,9 +51,9 @@ def test_factory_case_round_trips(make_assessment, outcome):
 
 def test_round_trip_through_compact_json_and_from_dict(make_assessment):
     a = make_assessment()
-    assert from_json(to_json(a, indent=None)) == a
+    assert read_document(to_json(a, indent=None)) == a
     assert from_dict(json.loads(to_json(a))) == a
-    assert from_json(canonical_json(a)) == a  # bytes, sorted keys
+    assert read_document(canonical_json(a)) == a  # bytes, sorted keys
 
 
 def test_empty_assessment_round_trips():
@@ -316,14 +316,14 @@ def test_missing_format_version_is_refused(make_assessment):
 @pytest.mark.parametrize("text", ["[]", "[{\"format_version\": 1}]", "\"assessment\"", "42", "null", "true"])
 def test_json_that_is_not_an_object_is_refused(text):
     with pytest.raises(AssessmentFormatError, match="must be a JSON object"):
-        from_json(text)
+        read_document(text)
 
 
 @pytest.mark.parametrize("text", ["", "{", "{'format_version': 1}", "{\"format_version\": 1,}", "not json",
                                   b"\xff\xfe{}"])
 def test_invalid_json_is_refused(text):
     with pytest.raises(AssessmentFormatError, match=r"^not valid JSON: "):
-        from_json(text)
+        read_document(text)
 
 
 def test_refusal_is_a_value_error_and_hides_pydantic():
@@ -336,7 +336,7 @@ def test_refusal_is_a_value_error_and_hides_pydantic():
 def test_lone_surrogate_is_refused_with_the_field_named():
     # JSON can encode a lone surrogate ("\ud800"), UTF-8 cannot: it must not get past import.
     with pytest.raises(AssessmentFormatError, match=r"^officer: "):
-        from_json('{"format_version": 1, "officer": "\\ud800"}')
+        read_document('{"format_version": 1, "officer": "\\ud800"}')
 
 
 def test_infinite_value_is_refused_or_round_trips():
@@ -344,7 +344,7 @@ def test_infinite_value_is_refused_or_round_trips():
         a = Assessment(case=CaseDetails(items=[Item(value=float("inf"))]))
     except ValueError:
         return
-    assert from_json(to_json(a)) == a
+    assert read_document(to_json(a)) == a
 
 
 def test_assessment_helpers(make_assessment):

@@ -18,8 +18,9 @@ from reportlab.platypus import SimpleDocTemplate
 
 from wizard import flow
 from wizard.cli import cmd_render
+from wizard.formats import read_document
 from wizard.guidance_schema import Guidance
-from wizard.model import Answer, Assessment, from_json
+from wizard.model import Answer, Assessment
 from wizard.record import build_pdf, fingerprint, missing_glyphs
 from wizard.record_fonts import SANS, displayed_text
 from wizard.record_text import SplitSafeCJKParagraph, para
@@ -62,7 +63,7 @@ def body_text(pdf: bytes) -> str:
 
 
 def example() -> Assessment:
-    return from_json(EXAMPLE.read_bytes())
+    return read_document(EXAMPLE.read_bytes())
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from wizard.model import from_json
+from wizard.formats import read_document
 from wizard.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,7 @@ def test_render_then_import_the_pdf_gives_back_the_same_assessment(tmp_path):
 
     imported = _wizard("import", str(record), db=db)
     assert imported.returncode == 0, imported.stderr
-    original = from_json(EXAMPLE.read_bytes())
+    original = read_document(EXAMPLE.read_bytes())
     stored = Store(db).get(original.id).assessment
     assert stored.model_dump(exclude={"updated_at"}) == original.model_dump(exclude={"updated_at"})
     assert stored.status == "final", "a final record imports as final"

@@ -15,9 +15,10 @@ from pypdf.generic import StreamObject
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from wizard.cli import cmd_verify
+from wizard.formats import read_document
 from wizard.guidance import load_guidance
 from wizard.guidance_schema import Guidance
-from wizard.model import Assessment, AssessmentFormatError, canonical_json, from_json
+from wizard.model import Assessment, AssessmentFormatError, canonical_json
 from wizard.record import build_pdf, extract_assessment, fingerprint, verify_pdf
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "complete-assessment.json"
@@ -25,7 +26,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "complete-assess
 
 @pytest.fixture(scope="module")
 def assessment() -> Assessment:
-    return from_json(EXAMPLE.read_bytes())
+    return read_document(EXAMPLE.read_bytes())
 
 
 @pytest.fixture(scope="module")

@@ -153,7 +153,8 @@ def test_a_forged_final_is_refused(sqlite_store, guidance):
 def test_a_final_with_a_blocking_finding_is_refused(sqlite_store, guidance, doc):
     doc["determination"]["conditions"] = ""  # "authorise with conditions" without conditions: blocking
     err = _refused(sqlite_store, guidance, _final(doc), r"final, but finalising it would be refused")
-    assert guidance.t("rule_conditions_missing") in str(err)
+    conditions = guidance.screen("determination").fields["conditions"].label
+    assert f"needs \"{conditions}\"" in str(err)
 
 
 def test_a_draft_that_claims_a_finalisation_time_is_refused(sqlite_store, guidance, doc):
@@ -201,7 +202,7 @@ def test_the_store_refuses_to_finalise_with_a_blocking_finding(store, guidance, 
     v1 = store.create(a, "officer")
     with pytest.raises(FinaliseRefused, match="not finalised: 1 blocking problem") as info:
         store.finalise(a.id, v1.version, "officer", guidance)  # called directly, not through a page
-    assert [f.rule for f in info.value.findings] == ["conditions_missing"]
+    assert [f.rule for f in info.value.findings] == ["outcome_needs"]
     assert store.get(a.id).assessment.status == "draft" and store.get(a.id).version == 1
     assert [e.action for e in store.events(a.id)] == ["create"]
     with pytest.raises(FinaliseRefused):

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 
+from wizard.formats import read_document
 from wizard.history import FieldChange, diff, diff_data, squash
-from wizard.model import Assessment, CaseDetails, Determination, Item, canonical_json, from_json
+from wizard.model import Assessment, CaseDetails, Determination, Item, canonical_json
 from wizard.store import (
     AlreadyExists,
     Archived,
@@ -67,9 +68,14 @@ def store(store_url):
 
 
 def make(reference="REF-1", state="Atlantis", end_user="Ministry of Defence", officer="A. Officer",
-         outcome=None, training=False, **kw) -> Assessment:
+         outcome="suspend", training=False, **kw) -> Assessment:
+    """A small assessment whose determination has what its outcome requires, so that it can be finalised."""
+    determination = Determination(
+        outcome=outcome, overriding_risk="yes" if outcome == "refuse" else "no", gbv_ground=False,
+        reasons="Reasons as recorded.", conditions="Conditions as recorded.", reassessment_triggers="New reports.",
+    ) if outcome else Determination()
     return Assessment(case=CaseDetails(reference=reference, importing_state=state, end_user=end_user),
-                      officer=officer, determination=Determination(outcome=outcome), training=training, **kw)
+                      officer=officer, determination=determination, training=training, **kw)
 
 
 def dump(store: Store) -> dict[str, list[tuple]]:
@@ -223,6 +229,7 @@ def test_reopen_makes_new_revision_and_keeps_the_old_one(store, guidance):
         store.reopen(aid, "bob", "again")
     edited = reopened.assessment.model_copy(deep=True)
     edited.determination.outcome = "refuse"
+    edited.determination.overriding_risk = "yes"  # an Art. 7(3) refusal rests on an overriding risk
     saved = store.save(edited, reopened.version, "bob")
     store.finalise(aid, saved.version, "carol", guidance)
 
@@ -366,7 +373,7 @@ def test_export_import_round_trip(store, guidance, tmp_path):
     store.finalise(a.id, v1.version, "alice", guidance)
     exported = store.export_json(a.id)
     other = Store(f"sqlite:///{tmp_path / 'other.sqlite'}")
-    imported = other.import_assessment(from_json(exported), "bob", guidance, source="x.json")
+    imported = other.import_assessment(read_document(exported), "bob", guidance, source="x.json")
     assert canonical_json(imported.assessment) == canonical_json(store.get(a.id).assessment)
     assert other.export_json(a.id) == exported
     assert imported.assessment.status == "final"

@@ -1,4 +1,9 @@
-"""Whole assessments walked through the Streamlit app with AppTest, as an officer would."""
+"""Assessments walked through the Streamlit app with AppTest, as an officer would.
+
+One walk types a whole assessment in through the widgets and finalises it. The other tests start from a
+complete case stored as it is (``make_assessment`` in tests/conftest.py, opened with ``Wizard.seed``), changed
+beforehand only where their point needs it, and make through the widgets the changes their assertions are about.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +14,15 @@ import pytest
 from tests.ui_driver import APP, PREVALENT, Wizard, plain
 from wizard import flow
 from wizard.guidance import cached_guidance, load_guidance
-from wizard.model import INSUFFICIENT
+from wizard.model import INSUFFICIENT, Answer, Assessment, Determination
 from wizard.store import Locked, Store
 
-
-@pytest.fixture(autouse=True)
-def isolated_store(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path}/ui.sqlite"
-    monkeypatch.setenv("WIZARD_DATABASE_URL", url)
-    return url
+pytestmark = pytest.mark.usefixtures("app_store_url")  # every session here, seeded or not, has its own store
 
 
 @pytest.fixture
-def store(isolated_store) -> Store:
-    return Store(isolated_store)
+def store(app_store: Store) -> Store:
+    return app_store
 
 
 def _finalise(w: Wizard) -> None:
@@ -35,6 +35,34 @@ def _finalise(w: Wizard) -> None:
 
 def _findings(store: Store, aid: str) -> set[str]:
     return {f.rule for f in flow.check(load_guidance("en"), store.get(aid).assessment)}
+
+
+# --- changes made to a seeded case before it is opened ---------------------------------------------------------
+
+
+def _undecided(a: Assessment, reasons: str = "") -> Assessment:
+    """No finding of overriding risk, no outcome and no ground chosen yet; the rest of the determination stays."""
+    a.determination = Determination(reasons=reasons or a.determination.reasons, review_date=a.determination.review_date,
+                                    reassessment_triggers=a.determination.reassessment_triggers)
+    return a
+
+
+def _nothing_serious(a: Assessment) -> Assessment:
+    """Step 2: no form found serious."""
+    ans = a.answer("seriousness", "forms")
+    rows = [{**row, "serious": "no", "criteria": []} for row in ans.value]
+    a.set_answer("seriousness", "forms", ans.model_copy(update={"value": rows}))
+    return a
+
+
+def _no_credible_measure(a: Assessment) -> Assessment:
+    """Step 5: no measure is credible, and the residual risk is high."""
+    ans = a.answer("mitigation", "measures")
+    rows = [{**row, "credible": "no"} for row in ans.value]
+    a.set_answer("mitigation", "measures", ans.model_copy(update={"value": rows}))
+    residual = a.answer("mitigation", "residual_risk")
+    a.set_answer("mitigation", "residual_risk", residual.model_copy(update={"value": "high"}))
+    return a
 
 
 def test_walk_to_authorise_with_conditions_then_finalise(store):
@@ -64,13 +92,15 @@ def test_walk_to_authorise_with_conditions_then_finalise(store):
     assert w.at.text_input(key=w.key("case", "case.reference")).disabled
 
 
-def test_walk_to_refusal_on_overriding_risk(store):
-    w = Wizard.start()
-    w.fill_case().fill_article6().fill_evidence()
-    w.fill_steps(serious=True, end_user_perpetrator=True, mitigation_credible=False, residual="high")
-    # The end user abuses a serious form and no credible measure addresses it: flagged while undecided...
+def test_walk_to_refusal_on_overriding_risk(store, make_assessment):
+    # The end user abuses a serious form and no credible measure addresses it (seeded): flagged while undecided...
+    w = Wizard.seed(store, _undecided(_no_credible_measure(make_assessment("authorise_with_conditions")),
+                                      reasons="Overriding risk of serious sexual violence by the end user."),
+                    "determination")
     assert "end_user_risk_unmitigated" in _findings(store, w.aid)
-    w.fill_determination(overriding="yes", outcome="refuse", gbv_ground=True)
+    w.radio("determination", "overriding_risk", value="yes")
+    w.radio("determination", "outcome", value="refuse")
+    w.radio("determination", "gbv_ground", value="yes")
     a = store.get(w.aid).assessment
     assert (a.determination.overriding_risk, a.determination.outcome, a.determination.gbv_ground) == \
         ("yes", "refuse", True)
@@ -81,11 +111,11 @@ def test_walk_to_refusal_on_overriding_risk(store):
     assert store.get(w.aid).assessment.status == "final"
 
 
-def test_walk_to_plain_authorisation_when_nothing_is_serious(store):
-    w = Wizard.start()
-    w.fill_case().fill_article6().fill_evidence()
-    w.fill_steps(serious=False, end_user_perpetrator=False, mitigation_credible=True)
-    w.fill_determination(overriding="no", outcome="authorise", gbv_ground=False)
+def test_walk_to_plain_authorisation_when_nothing_is_serious(store, make_assessment):
+    w = Wizard.seed(store, _undecided(_nothing_serious(make_assessment("authorise"))), "determination")
+    w.radio("determination", "overriding_risk", value="no")
+    w.radio("determination", "outcome", value="authorise")
+    w.radio("determination", "gbv_ground", value="no")
     a = store.get(w.aid).assessment
     assert a.determination.outcome == "authorise"
     assert _findings(store, w.aid) == set()
@@ -93,13 +123,13 @@ def test_walk_to_plain_authorisation_when_nothing_is_serious(store):
     assert store.get(w.aid).assessment.status == "final"
 
 
-def test_walk_to_suspension_pending_information(store):
-    w = Wizard.start()
-    w.fill_case().fill_article6().fill_evidence()
-    w.fill_steps(serious=True, end_user_perpetrator=False, mitigation_credible=True)
-    w.goto("prevention")
+def test_walk_to_suspension_pending_information(store, make_assessment):
+    a = make_assessment("suspend")
+    a.gaps = []  # no Art. 8(1) request yet
+    a.set_answer("prevention", "accountability", Answer(value="limited", evidence=["S2", "S3"]))
+    w = Wizard.seed(store, a, "prevention")
     w.radio("prevention", "accountability", "value", value=INSUFFICIENT)
-    w.fill_determination(overriding=INSUFFICIENT, outcome="suspend", gbv_ground=False)
+    assert store.get(w.aid).assessment.answer("prevention", "accountability").insufficient
     assert "suspend_without_gap" in _findings(store, w.aid)
     w.goto("evidence")
     w.click("evidence", "add_gap")
@@ -116,29 +146,32 @@ def test_walk_to_suspension_pending_information(store):
     assert "Accountability" in text or "accountab" in text.lower()
 
 
-def test_article6_yes_forces_refusal(store):
-    w = Wizard.start()
-    w.fill_case().fill_article6(prohibited=True)
+def test_article6_yes_forces_refusal(store, make_assessment):
+    w = Wizard.seed(store, make_assessment("authorise"), "article6")  # decided: authorise
+    w.radio("article6", "p1", value="yes")
+    w.text("article6", "p1", "reasons", value="UN Security Council arms embargo on Veloria (fictional).")
     assert "the transfer is prohibited" in w.texts()
-    w.fill_determination(overriding="no", outcome="authorise", gbv_ground=False)
+    w.goto("determination")
     assert "art6_prohibits" in _findings(store, w.aid)
-    assert "must be \"refuse\"" in w.texts()
+    refuse_art6 = load_guidance("en").catalogues.outcomes["refuse_art6"]
+    assert f"must be \"{refuse_art6}\"" in w.texts()
     assert w.at.button(key="finalise").disabled, "an Art. 6 prohibition blocks finalising an authorisation"
-    w.radio("determination", "outcome", value="refuse")
+    w.radio("determination", "outcome", value="refuse")  # a refusal under 7(3) names the wrong legal basis
+    assert "art6_prohibits" in _findings(store, w.aid)
+    w.radio("determination", "outcome", value="refuse_art6")
     assert "art6_prohibits" not in _findings(store, w.aid)
 
 
-def test_summary_lists_open_items_and_every_warning(store):
-    w = Wizard.start()
-    w.fill_case().fill_article6().fill_evidence()
-    w.fill_steps(serious=False, end_user_perpetrator=False, mitigation_credible=True)
-    w.fill_determination(overriding="yes", outcome="authorise", gbv_ground=True, triggers="")
-    w.goto("prevention")
+def test_summary_lists_open_items_and_every_warning(store, make_assessment):
+    a = _nothing_serious(make_assessment("authorise"))
+    a.determination = a.determination.model_copy(update={"overriding_risk": "yes", "gbv_ground": True,
+                                                         "reassessment_triggers": ""})
+    w = Wizard.seed(store, a, "prevention")
     w.radio("prevention", "effectiveness", "value", value=INSUFFICIENT)
     w.goto("summary")
     text = w.texts()
     g = load_guidance("en")
-    for rule in ("overriding_requires_refusal", "overriding_without_serious_form", "no_reassessment_triggers",
+    for rule in ("overriding_requires_refusal", "overriding_without_serious_form", "outcome_needs",
                  "authorise_on_insufficient_information"):
         assert rule in _findings(store, w.aid)
     assert g.t("rule_overriding_requires_refusal") in [plain(e.value).split(": ", 1)[-1] for e in w.at.error]
@@ -147,10 +180,10 @@ def test_summary_lists_open_items_and_every_warning(store):
     assert effectiveness in text, "an insufficient-information answer is listed on the summary"
 
 
-def test_back_and_change_an_answer_keeps_every_other_answer(store):
-    w = Wizard.start()
-    w.fill_case().fill_article6().fill_evidence()
-    w.fill_steps(serious=True, end_user_perpetrator=False, mitigation_credible=True)
+def test_back_and_change_an_answer_keeps_every_other_answer(store, make_assessment):
+    w = Wizard.seed(store, make_assessment("authorise"), "prevalence")
+    assert w.at.radio(key=w.key("prevalence", "forms", PREVALENT[1], "prevalent")).value == "yes"
+    w.goto("overriding_risk")
     before = store.get(w.aid).assessment
     # Back through the steps to flowchart step 1: the widget state of other screens is gone, the model is not.
     for _ in range(4):
@@ -162,17 +195,18 @@ def test_back_and_change_an_answer_keeps_every_other_answer(store):
     after = store.get(w.aid).assessment
     assert after.answer("mitigation", "measures") == before.answer("mitigation", "measures")
     assert after.case == before.case
-    # The seriousness table now only lists the one form still marked prevalent.
+    # The seriousness table now only lists the forms still marked prevalent.
     w.goto("seriousness")
     assert w.at.radio(key=w.key("seriousness", "forms", PREVALENT[0], "serious")).value == "yes"
     with pytest.raises(KeyError):
         w.at.radio(key=w.key("seriousness", "forms", PREVALENT[1], "serious"))
 
 
-def test_fresh_session_on_the_same_url_finds_everything_at_the_same_screen(store):
-    w = Wizard.start()
-    w.fill_case().fill_article6()
-    w.goto("article6")
+def test_fresh_session_on_the_same_url_finds_everything_at_the_same_screen(store, make_assessment):
+    a = make_assessment()
+    a.article6.p1.answer = None
+    w = Wizard.seed(store, a, "article6")
+    w.radio("article6", "p1", value="no")
     w.text("article6", "p3", "reasons", value="No knowledge of use in atrocity crimes <b>&</b> 🙂 无")
     again = Wizard.open(w.aid, screen="article6")
     assert again.at.query_params["screen"] == "article6"
@@ -180,12 +214,11 @@ def test_fresh_session_on_the_same_url_finds_everything_at_the_same_screen(store
     assert again.at.text_area(key=again.key("article6", "p3", "reasons")).value == \
         "No knowledge of use in atrocity crimes <b>&</b> 🙂 无"
     again.goto("case")
-    assert again.at.text_input(key=again.key("case", "case.reference")).value == "VEL-2026-0147"
+    assert again.at.text_input(key=again.key("case", "case.reference")).value == a.case.reference
 
 
-def test_two_sessions_editing_the_same_assessment_get_a_conflict(store):
-    a = Wizard.start()
-    a.fill_case()
+def test_two_sessions_editing_the_same_assessment_get_a_conflict(store, make_assessment):
+    a = Wizard.seed(store, make_assessment(), "case")
     b = Wizard.open(a.aid, screen="case")
     a.text("case", "case.exporter", value="Exporter set in tab A")
     b.text("case", "case.end_user", value="End user typed in tab B")  # b's copy is stale
@@ -200,13 +233,11 @@ def test_two_sessions_editing_the_same_assessment_get_a_conflict(store):
     assert stored.case.exporter == "Exporter set in tab A" and stored.case.end_user == "End user typed in tab B"
 
 
-def test_final_assessment_cannot_change_and_reopens_as_a_new_revision(store):
-    w = Wizard.start()
-    w.fill_case().fill_article6().fill_evidence()
-    w.fill_steps(serious=False, end_user_perpetrator=False, mitigation_credible=True)
-    w.fill_determination(overriding="no", outcome="authorise", gbv_ground=False)
+def test_final_assessment_cannot_change_and_reopens_as_a_new_revision(store, make_assessment):
+    w = Wizard.seed(store, make_assessment("authorise"), "determination")
     _finalise(w)
     final = store.get(w.aid)
+    assert final.assessment.status == "final"
     with pytest.raises(Locked):
         store.save(final.assessment.model_copy(update={"officer": "someone"}), final.version, "x")
     w.goto("case")
@@ -273,33 +304,35 @@ def test_guidance_that_fails_to_load_gives_an_error_page_not_a_traceback(tmp_pat
         cached_guidance.cache_clear()
 
 
-def test_assessments_page_filters_archives_restores_and_duplicates(store):
-    first = Wizard.start()
-    first.fill_case(reference="VEL-A-1")
-    second = Wizard.start()
-    second.fill_case(reference="EAST-B-2")
-    at = second.at
-    at.switch_page("wizard/ui/pages/assessments.py").run()
+def test_assessments_page_filters_archives_restores_and_duplicates(store, make_assessment):
+    from streamlit.testing.v1 import AppTest
+
+    first, second = make_assessment(), make_assessment()
+    first.id, first.case.reference = "ui-list-0001", "VEL-A-1"
+    second.id, second.case.reference = "ui-list-0002", "EAST-B-2"
+    store.create(first, "test seed")
+    store.create(second, "test seed")
+    at = AppTest.from_file(APP, default_timeout=30).run()  # the list of assessments is the start page
     at.text_input(key="f_text").input("EAST").run()
     assert "1 assessments" in "\n".join(c.value for c in at.caption)
-    at.button(key=f"archive_{second.aid}").click().run()
-    at.button(key=f"archive_yes_{second.aid}").click().run()
-    assert store.get(second.aid).archived
+    at.button(key=f"archive_{second.id}").click().run()
+    at.button(key=f"archive_yes_{second.id}").click().run()
+    assert store.get(second.id).archived
     assert "0 assessments" in "\n".join(c.value for c in at.caption)
     at.selectbox(key="f_show").set_value("archived").run()
-    at.button(key=f"restore_{second.aid}").click().run()
-    assert not store.get(second.aid).archived
+    at.button(key=f"restore_{second.id}").click().run()
+    assert not store.get(second.id).archived
     at.text_input(key="f_text").input("VEL-A").run()
     at.selectbox(key="f_show").set_value("active").run()
-    at.button(key=f"dup_{first.aid}").click().run()
+    at.button(key=f"dup_{first.id}").click().run()
     at.text_input(key="f_text").input("VEL-A-1").run()
     assert "2 assessments" in "\n".join(c.value for c in at.caption)
     assert not at.exception
 
 
-def test_history_page_shows_who_changed_what(store):
-    w = Wizard.start(officer="Officer Lin")
-    w.fill_case()
+def test_history_page_shows_who_changed_what(store, make_assessment):
+    w = Wizard.seed(store, make_assessment(), "case", officer="Officer Lin")
+    w.text("case", "case.reference", value="VEL-2026-0147")
     w.at.switch_page("wizard/ui/pages/history.py").run()
     assert not w.at.exception
     table = w.at.dataframe[0].value
@@ -320,17 +353,17 @@ def _guidance_loaded_once():
     cached_guidance.cache_clear()
 
 
-def test_a_change_that_would_land_on_another_row_is_not_reapplied(store):
-    a = Wizard.start()
-    a.fill_case()
-    a.click("case", "add_item")
+def test_a_change_that_would_land_on_another_row_is_not_reapplied(store, make_assessment):
+    seeded = make_assessment()
+    assert len(seeded.case.items) == 2
+    a = Wizard.seed(store, seeded, "case")
     a.text("case", "item", 2, 1, "description", value="Second item")
     b = Wizard.open(a.aid, screen="case")
     a.click("case", "item", 2, 0, "remove")  # tab A removes the first item: the second moves up
     b.text("case", "item", 2, 1, "description", value="Edited in tab B")
     assert "Someone else changed this assessment" in b.texts()
     b.text("case", "case.exporter", value="Exporter typed while the conflict waits")  # held, not saved
-    assert store.get(a.aid).assessment.case.exporter == "Northgate Arms Ltd"
+    assert store.get(a.aid).assessment.case.exporter == seeded.case.exporter
     b.at.button(key="conflict_mine").click().run()
     assert "1 of your changes were not applied" in b.texts()
     stored = store.get(a.aid).assessment

@@ -12,16 +12,12 @@ CONFLICT = "Someone else changed this assessment"
 NOT_APPLIED = "of your changes were not applied"
 
 
-@pytest.fixture(autouse=True)
-def isolated_store(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path}/ui.sqlite"
-    monkeypatch.setenv("WIZARD_DATABASE_URL", url)
-    return url
+pytestmark = pytest.mark.usefixtures("app_store_url")  # every session here, seeded or not, has its own store
 
 
 @pytest.fixture
-def store(isolated_store) -> Store:
-    return Store(isolated_store)
+def store(app_store: Store) -> Store:
+    return app_store
 
 
 @pytest.fixture(autouse=True, scope="module")

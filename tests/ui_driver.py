@@ -1,4 +1,9 @@
-"""Drives the Streamlit app through AppTest the way an officer would: widget by widget, screen by screen."""
+"""Drives the Streamlit app through AppTest the way an officer would: widget by widget, screen by screen.
+
+Typing a whole assessment in (``fill_*``) takes a few hundred script runs; most tests instead store a complete
+case (``make_assessment`` in tests/conftest.py) and open it with ``Wizard.seed``, then make only the changes
+their assertions are about. One walk (tests/test_ui.py) still types a whole assessment in through the widgets.
+"""
 
 from __future__ import annotations
 
@@ -55,6 +60,12 @@ class Wizard:
         w = cls(at)
         w.ok()
         return w
+
+    @classmethod
+    def seed(cls, store: Any, assessment: Any, screen: str | None = None, officer: str = "Officer B") -> Wizard:
+        """Store ``assessment`` as it is (``store.create``) and open it in a fresh session at ``screen``."""
+        stored = store.create(assessment, "test seed")
+        return cls.open(stored.assessment.id, screen, officer=officer)
 
     @property
     def aid(self) -> str:
@@ -152,6 +163,7 @@ class Wizard:
             answer = "yes" if prohibited and part == "p1" else "no"
             self.radio("article6", part, value=answer)
             self.text("article6", part, "reasons", value=f"Checked against the sanctions list ({part}).")
+        self.radio("article6", "p3_reading", value="substantial_grounds")
         return self
 
     def fill_evidence(self) -> Wizard:

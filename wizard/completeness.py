@@ -34,7 +34,9 @@ BEFORE_OUTCOME: tuple[str, ...] = ("overriding_risk", "gbv_ground", "reasons")
 """Determination fields every outcome needs (the overriding-risk finding only on the Art. 7 path)."""
 
 OUTCOME_REQUIRES: dict[str, tuple[str, ...]] = {
+    "refuse_art6": ("gbv_ground", "reasons"),  # Art. 6 prohibits: the Art. 7 finding does not apply
     "refuse": BEFORE_OUTCOME,
+    "refuse_other": BEFORE_OUTCOME,
     "authorise": (*BEFORE_OUTCOME, "reassessment_triggers"),
     "authorise_with_conditions": (*BEFORE_OUTCOME, "conditions", "reassessment_triggers"),
     "suspend": BEFORE_OUTCOME,
@@ -104,6 +106,7 @@ def open_items(guidance: Guidance, a: Assessment, screen: Screen) -> list[Open]:
     elif screen.kind == c.ARTICLE6.kind:
         for key, part in a.article6.parts().items():
             typed(key, part.answer)
+        typed("p3_reading", a.article6.p3_reading)  # the answer to 6(3) is given on a stated reading
     elif screen.kind == "step":
         if a.article6.prohibited:
             return out  # Art. 6 prohibits the transfer: the Art. 7 steps do not apply

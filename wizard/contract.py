@@ -130,10 +130,12 @@ RISKS_ADDRESSED = ColumnRef(MEASURES, "risks_addressed", "multi", options_from="
 RESIDUAL_RISK = QuestionRef(MITIGATION, "residual_risk", "choice")
 RESIDUAL_HIGH = OptionRef(RESIDUAL_RISK, "high")
 
+CONSEQUENCES = QuestionRef(OVERRIDING_RISK, "consequences", "multi")  # which Art. 7(1) consequence(s)
+
 # Typed fields of the model whose labels the completeness check, the screens and the record show.
 CASE_FIELDS = tuple(FieldRef(CASE, f) for f in ("reference", "exporter", "importing_state", "end_user", "end_use",
                                                  "items"))
-ARTICLE6_FIELDS = tuple(FieldRef(ARTICLE6, f) for f in ("p1", "p2", "p3"))
+ARTICLE6_FIELDS = tuple(FieldRef(ARTICLE6, f) for f in ("p1", "p2", "p3", "p3_reading"))
 OVERRIDING_FINDING = FieldRef(OVERRIDING_RISK, "overriding_risk")
 SOURCES = FieldRef(EVIDENCE, "sources")
 DETERMINATION_FIELDS = {f: FieldRef(DETERMINATION, f) for f in (

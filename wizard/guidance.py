@@ -242,7 +242,8 @@ def _catalogue_gaps(catalogues: Catalogues, where: _Located) -> list[str]:
 
     needed = {"item_categories": model.ITEM_CATEGORIES, "outcomes": model.OUTCOMES,
               "source_types": model.SOURCE_TYPES, "reliabilities": model.RELIABILITIES,
-              "consultation_kinds": model.CONSULTATION_KINDS,
+              "consultation_kinds": model.CONSULTATION_KINDS, "legal_bases": model.OUTCOMES,
+              "knowledge_readings": model.KNOWLEDGE_READINGS,
               "answers": ("yes", "no", model.INSUFFICIENT, "not_answered")}
     problems = []
     for key, ids in needed.items():

@@ -193,6 +193,12 @@ class Catalogues(Schema):
     gbv_forms: tuple[GbvForm, ...] = Field(min_length=1)
     item_categories: dict[str, Text]
     outcomes: dict[str, Text]
+    """The outcome's label, by outcome id; refusals name their legal basis."""
+    legal_bases: dict[str, Text]
+    """The legal basis the record prints for each outcome; {paragraphs} is filled with the Art. 6 paragraphs
+    answered "yes"."""
+    knowledge_readings: dict[str, Text]
+    """The readings of "knowledge" in Art. 6(3) an authority may apply, by id."""
     source_types: dict[str, Text]
     reliabilities: dict[str, Text]
     consultation_kinds: dict[str, Text]

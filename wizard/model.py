@@ -20,7 +20,11 @@ INSUFFICIENT = "insufficient_information"
 
 TriState = Literal["yes", "no", "insufficient_information"]
 Status = Literal["draft", "final"]
-Outcome = Literal["refuse", "authorise", "authorise_with_conditions", "suspend"]
+# Refusals carry their legal basis: "refuse" is the Art. 7(3) refusal (an overriding risk); "refuse_art6" a
+# prohibition under Article 6; "refuse_other" a refusal on another ground, such as national criteria.
+Outcome = Literal["refuse_art6", "refuse", "refuse_other", "authorise", "authorise_with_conditions", "suspend"]
+# Which reading of "knowledge" in Art. 6(3) the authority applies (the treaty does not define it).
+KnowledgeReading = Literal["actual", "constructive", "substantial_grounds", "other"]
 ItemCategory = Literal[
     "2(1)(a)", "2(1)(b)", "2(1)(c)", "2(1)(d)", "2(1)(e)", "2(1)(f)", "2(1)(g)", "2(1)(h)", "3", "4"
 ]
@@ -35,6 +39,9 @@ OUTCOMES: tuple[str, ...] = Outcome.__args__  # type: ignore[attr-defined]
 SOURCE_TYPES: tuple[str, ...] = SourceType.__args__  # type: ignore[attr-defined]
 RELIABILITIES: tuple[str, ...] = Reliability.__args__  # type: ignore[attr-defined]
 CONSULTATION_KINDS: tuple[str, ...] = ConsultationKind.__args__  # type: ignore[attr-defined]
+KNOWLEDGE_READINGS: tuple[str, ...] = KnowledgeReading.__args__  # type: ignore[attr-defined]
+REFUSALS: tuple[str, ...] = ("refuse_art6", "refuse", "refuse_other")
+AUTHORISATIONS: tuple[str, ...] = ("authorise", "authorise_with_conditions")
 
 # Text fields are bounded so that one field cannot exhaust memory, yet a 100,000-character reason fits.
 LONG_TEXT_MAX = 200_000
@@ -80,6 +87,7 @@ class Article6Screen(Strict):
     p1: Article6Answer = Field(default_factory=Article6Answer)
     p2: Article6Answer = Field(default_factory=Article6Answer)
     p3: Article6Answer = Field(default_factory=Article6Answer)
+    p3_reading: KnowledgeReading | None = None
 
     def parts(self) -> dict[str, Article6Answer]:
         return {"p1": self.p1, "p2": self.p2, "p3": self.p3}
@@ -87,6 +95,10 @@ class Article6Screen(Strict):
     @property
     def prohibited(self) -> bool:
         return any(a.answer == "yes" for a in self.parts().values())
+
+    def prohibiting(self) -> list[str]:
+        """The paragraphs of Article 6 answered "yes", as "6(1)", "6(2)", "6(3)"."""
+        return [f"6({key[1:]})" for key, a in self.parts().items() if a.answer == "yes"]
 
 
 class Answer(Strict):
@@ -248,11 +260,3 @@ def from_dict(data: Any) -> Assessment:
         return Assessment.model_validate(data)
     except ValidationError as err:
         raise AssessmentFormatError(_describe(err)) from None
-
-
-def from_json(text: str | bytes) -> Assessment:
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise AssessmentFormatError(f"not valid JSON: {err}") from None
-    return from_dict(data)

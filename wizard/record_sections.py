@@ -218,6 +218,7 @@ def cover(ctx: RecordContext) -> Story:
         [para(ctx.L("determination_box"), "box_head")],
         [rich([(ctx.L("overriding_risk") + ": ", "bold"), (ctx.tri(d.overriding_risk), "regular")])],
         [rich([(ctx.L("outcome") + ": ", "bold"), (outcome, "regular")])],
+        [rich([(ctx.L("legal_basis") + ": ", "bold"), (legal_basis(ctx), "regular")])],
         [rich([(ctx.L("gbv_ground") + ": ", "bold"), (ctx.tri(d.gbv_ground), "regular")])],
         [rich([(ctx.L("reasons_brief") + ": ", "bold"), (reasons or "—", "regular")])],
     ]
@@ -289,6 +290,11 @@ def article6_section(ctx: RecordContext, screen: Screen) -> Story:
     for key, part in ctx.a.article6.parts().items():
         story.append(_heading(screen.field(key).label, "question"))
         story.append(_answer_line(ctx, part.answer))
+        if key == "p3":  # the answer is given on the reading of "knowledge" the authority applies
+            reading = ctx.a.article6.p3_reading
+            story.append(rich([(ctx.field("article6", "p3_reading") + ": ", "bold"),
+                               (ctx.g.catalogues.knowledge_readings.get(reading, reading) if reading
+                                else ctx.tri(None), "regular")], "answer"))
         if part.reasons:
             story.append(rich([(ctx.field("article6", "reasons", "reasons_brief") + ": ", "bold"),
                                (part.reasons, "regular")], "answer"))
@@ -539,6 +545,16 @@ def summary_section(ctx: RecordContext, screen: Screen) -> Story:
 # Determination and sign-off
 
 
+def legal_basis(ctx: RecordContext) -> str:
+    """What the decision rests on, from the outcome (a refusal under Art. 6 names the paragraphs that apply)."""
+    outcome = ctx.a.determination.outcome
+    if outcome is None:
+        return ctx.tri(None)
+    text = ctx.g.catalogues.legal_bases.get(outcome, outcome)
+    paragraphs = ", ".join(ctx.a.article6.prohibiting()) or "—"
+    return text.replace("{paragraphs}", paragraphs)
+
+
 def determination_section(ctx: RecordContext, screen: Screen) -> Story:
     d, s, g = ctx.a.determination, ctx.a.signoff, ctx.g
     f = lambda name, key=None: ctx.field("determination", name, key)  # noqa: E731
@@ -550,6 +566,8 @@ def determination_section(ctx: RecordContext, screen: Screen) -> Story:
               _answer_line(ctx, d.overriding_risk),
               para(f("outcome", "outcome"), "question"),
               para(outcome, "answer"),
+              para(ctx.L("legal_basis"), "question"),
+              para(legal_basis(ctx), "answer"),
               para(f("gbv_ground", "gbv_ground"), "question"),
               para(ctx.tri(d.gbv_ground), "answer"),
               para(f("reasons"), "question"),

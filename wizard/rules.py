@@ -15,9 +15,9 @@ from functools import cached_property
 from typing import Any, Literal
 
 from wizard import contract as c
-from wizard.completeness import all_open_items
+from wizard.completeness import all_open_items, outcome_requires
 from wizard.guidance_schema import Guidance
-from wizard.model import INSUFFICIENT, Assessment, Row
+from wizard.model import AUTHORISATIONS, INSUFFICIENT, REFUSALS, Assessment, Row
 from wizard.order import screen_label_for
 from wizard.tables import answer_citations, cell_empty, form_label, row_for, rows_of, table_row_keys, visible_rows
 
@@ -57,7 +57,11 @@ class Facts:
 
     @property
     def authorises(self) -> bool:
-        return self.outcome in ("authorise", "authorise_with_conditions")
+        return self.outcome in AUTHORISATIONS
+
+    @property
+    def refuses(self) -> bool:
+        return self.outcome in REFUSALS
 
     @cached_property
     def serious(self) -> list[str]:
@@ -121,7 +125,7 @@ def _credible_without_verification(f: Facts) -> Iterator[Hit]:
 
 
 def _end_user_risk_unmitigated(f: Facts) -> Iterator[Hit]:
-    if f.outcome == "refuse":
+    if f.refuses:
         return  # moot once the export is refused
     prevalence = f.a.answer(c.PREVALENCE_FORMS.screen_id, c.PREVALENCE_FORMS.id)
     addressed = {form for m in f.measures if f.credible(m)
@@ -185,6 +189,17 @@ def _evidence_in_future(f: Facts) -> Iterator[Hit]:
             yield Hit({"source": s.id})
 
 
+def _outcome_needs(f: Facts) -> Iterator[Hit]:
+    if f.outcome is None:
+        return
+    screen = f.g.screen(c.DETERMINATION.id)
+    outcome = f.g.catalogues.outcomes.get(f.outcome, f.outcome)
+    for name in outcome_requires(f.a):
+        value = getattr(f.a.determination, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            yield Hit({"outcome": outcome, "field": screen.field(name).label})
+
+
 def _d(f: Facts) -> Any:
     return f.a.determination
 
@@ -192,28 +207,39 @@ def _d(f: Facts) -> Any:
 # --- the registry --------------------------------------------------------------------------------------------
 
 RULES: tuple[Rule, ...] = (
-    # Art. 6: any "yes" prohibits the transfer outright; the Art. 7 path does not apply.
+    # Nothing is finalised without an outcome and what that outcome requires (completeness.OUTCOME_REQUIRES).
+    Rule("no_outcome", "error", c.DETERMINATION, (c.DETERMINATION_FIELDS["outcome"],),
+         _when(lambda f: f.outcome is None)),
+    Rule("outcome_needs", "error", c.DETERMINATION, tuple(c.DETERMINATION_FIELDS.values()), _outcome_needs),
+    # Art. 6: any "yes" prohibits the transfer outright; the Art. 7 path does not apply, and the refusal says so.
     Rule("art6_prohibits", "error", c.DETERMINATION, (c.ARTICLE6,),
-         _when(lambda f: f.a.article6.prohibited and f.outcome not in (None, "refuse"))),
-    # Art. 7(3): an overriding risk means the export shall not be authorised.
+         _when(lambda f: f.a.article6.prohibited and f.outcome not in (None, "refuse_art6"))),
+    Rule("art6_refusal_without_prohibition", "error", c.DETERMINATION, (c.ARTICLE6,),
+         _when(lambda f: f.outcome == "refuse_art6" and not f.a.article6.prohibited)),
+    # Art. 6 is absolute: a check left open ("insufficient information") bars authorisation until it is done.
+    Rule("art6_insufficient", "error", c.DETERMINATION, (c.ARTICLE6,),
+         _when(lambda f: f.authorises and any(p.answer == INSUFFICIENT for p in f.a.article6.parts().values()))),
+    # Art. 7(3): an overriding risk means the export shall not be authorised, and the refusal rests on 7(3)
+    # (unless Article 6 already prohibits the transfer).
     Rule("overriding_requires_refusal", "error", c.DETERMINATION, (c.OVERRIDING_RISK,),
-         _when(lambda f: _d(f).overriding_risk == "yes" and f.outcome not in (None, "refuse"))),
-    Rule("conditions_missing", "error", c.DETERMINATION, (),
-         _when(lambda f: f.outcome == "authorise_with_conditions" and not _d(f).conditions.strip())),
-    Rule("refusal_without_ground", "warning", c.DETERMINATION, (c.ARTICLE6,),
-         _when(lambda f: f.outcome == "refuse" and _d(f).overriding_risk == "no" and not f.a.article6.prohibited)),
+         _when(lambda f: _d(f).overriding_risk == "yes" and f.outcome not in (None, "refuse")
+               and not (f.outcome == "refuse_art6" and f.a.article6.prohibited))),
+    # A refusal under Art. 7(3) rests on an overriding-risk finding; without one it rests on another ground.
+    Rule("refusal_without_ground", "error", c.DETERMINATION, (c.OVERRIDING_RISK,),
+         _when(lambda f: f.outcome == "refuse" and _d(f).overriding_risk in ("no", INSUFFICIENT))),
     Rule("overriding_without_serious_form", "warning", c.OVERRIDING_RISK, (c.SERIOUSNESS_FORMS, c.SERIOUS_YES),
          _when(lambda f: _d(f).overriding_risk == "yes" and not f.serious)),
     Rule("authorise_on_insufficient_information", "warning", c.DETERMINATION, (c.OVERRIDING_RISK,),
          _authorise_on_insufficient),
-    Rule("authorise_without_finding", "error", c.DETERMINATION, (c.OVERRIDING_RISK,),
-         _when(lambda f: f.authorises and _d(f).overriding_risk is None)),
     Rule("suspend_without_gap", "warning", c.EVIDENCE, (),
          _when(lambda f: f.outcome == "suspend" and not f.a.gaps)),
-    Rule("gbv_ground_missing", "warning", c.DETERMINATION, (),
-         _when(lambda f: f.outcome is not None and _d(f).gbv_ground is None)),
+    # A refusal on GBV/VAWC grounds rests on an Art. 6 prohibition or an overriding risk.
     Rule("gbv_ground_without_finding", "warning", c.DETERMINATION, (),
-         _when(lambda f: f.outcome == "refuse" and _d(f).gbv_ground is True and _d(f).overriding_risk != "yes")),
+         _when(lambda f: f.outcome in ("refuse", "refuse_art6") and _d(f).gbv_ground is True
+               and _d(f).overriding_risk != "yes" and not f.a.article6.prohibited)),
+    Rule("overriding_without_consequence", "warning", c.OVERRIDING_RISK, (c.CONSEQUENCES,),
+         _when(lambda f: _d(f).overriding_risk == "yes" and not f.a.article6.prohibited
+               and f.a.answer(c.CONSEQUENCES.screen_id, c.CONSEQUENCES.id).is_empty)),
     # Mitigation: credible measures need a means of verification and a named risk.
     Rule("credible_without_verification", "warning", c.MITIGATION, (c.MEASURES, c.CREDIBLE_YES, c.VERIFICATION),
          _credible_without_verification),
@@ -232,8 +258,6 @@ RULES: tuple[Rule, ...] = (
          _when(lambda f: not f.a.consultations and f.outcome is not None)),
     Rule("review_date_past", "warning", c.DETERMINATION, (),
          _when(lambda f: bool(_d(f).review_date) and _d(f).review_date <= f.today and f.a.status == "draft")),
-    Rule("no_reassessment_triggers", "warning", c.DETERMINATION, (),
-         _when(lambda f: f.authorises and not _d(f).reassessment_triggers.strip())),
 )
 
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

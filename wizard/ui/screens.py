@@ -9,7 +9,14 @@ import streamlit as st
 from wizard import flow
 from wizard.edits import Edit
 from wizard.guidance_schema import Guidance, Option, Screen
-from wizard.model import CONSULTATION_KINDS, ITEM_CATEGORIES, OUTCOMES, RELIABILITIES, SOURCE_TYPES
+from wizard.model import (
+    CONSULTATION_KINDS,
+    ITEM_CATEGORIES,
+    KNOWLEDGE_READINGS,
+    OUTCOMES,
+    RELIABILITIES,
+    SOURCE_TYPES,
+)
 from wizard.ui import inputs
 from wizard.ui.session import OpenDoc, commit, on_widget_change, widget_key
 from wizard.ui.text import md
@@ -103,6 +110,11 @@ def article6(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
             st.markdown(f"**{md(f.label)}**")
             if f.help:
                 st.caption(md(f.help))
+            if part == "p3":  # the answer to 6(3) is given on the reading of "knowledge" the authority applies
+                r = screen.field("p3_reading")
+                inputs.choice(doc, g, widget_key(doc, screen.id, "p3_reading"), r.label,
+                              _opts(g.catalogues.knowledge_readings, KNOWLEDGE_READINGS), a.article6.p3_reading,
+                              "article6.p3_reading", help=r.help, insufficient=False, horizontal=False)
             inputs.choice(doc, g, widget_key(doc, screen.id, part), f.label, yes_no, answer.answer,
                           f"article6.{part}.answer", hide_label=True)
             inputs.text(doc, widget_key(doc, screen.id, part, "reasons"), screen.field("reasons").label,
