@@ -24,6 +24,7 @@ from wizard.guidance_schema import (
     Guidance,
     GuidanceError,
     Meta,
+    ReferencesFile,
     Screen,
     UiFile,
 )
@@ -168,7 +169,8 @@ def load_guidance(language: str = "en", root: Path | None = None) -> Guidance:
             problems.extend(err.problems)
             return None, None
 
-    needed = [base / "meta.yaml", base / "catalogues.yaml", base / "glossary.yaml", base / "ui.yaml"]
+    needed = [base / "meta.yaml", base / "catalogues.yaml", base / "glossary.yaml", base / "ui.yaml",
+              base / "references.yaml"]
     for p in needed:
         if not p.is_file():
             problems.append(f"{p.relative_to(root.parent)}: missing file")
@@ -177,7 +179,8 @@ def load_guidance(language: str = "en", root: Path | None = None) -> Guidance:
 
     meta, meta_at = load(Meta, base / "meta.yaml")
     catalogues, catalogues_at = load(Catalogues, base / "catalogues.yaml")
-    glossary_doc, _ = load(GlossaryFile, base / "glossary.yaml")
+    glossary_doc, glossary_at = load(GlossaryFile, base / "glossary.yaml")
+    references_doc, references_at = load(ReferencesFile, base / "references.yaml")
     ui_doc, ui_at = load(UiFile, base / "ui.yaml")
     screen_files = sorted((base / "screens").glob("*.yaml"))
     screens: dict[str, tuple[Screen, _Located]] = {}
@@ -215,13 +218,16 @@ def load_guidance(language: str = "en", root: Path | None = None) -> Guidance:
                                 f"questions.{qi}.rows_where: must name a table column on an earlier screen as "
                                 f"SCREEN.QUESTION.COLUMN, got {q.rows_where!r}")
     problems += _catalogue_gaps(catalogues, catalogues_at)
+    problems += _reference_gaps(references_doc, references_at, screens, meta, meta_at, catalogues, catalogues_at,
+                                glossary_doc, glossary_at)
     if problems:
         raise GuidanceError(problems)
 
     ordered = tuple(screens[sid][0] for sid in meta.order)
     files = [*needed, *screen_files]
     guidance = Guidance(language=language, version=meta.version, digest=_digest(files), meta=meta,
-                        screens=ordered, catalogues=catalogues, glossary=glossary_doc.terms, ui=ui_doc.strings)
+                        screens=ordered, catalogues=catalogues, glossary=glossary_doc.terms, ui=ui_doc.strings,
+                        references=references_doc.references)
     # The ids the code relies on: a renamed or retyped one would silently change what the rules find.
     located = {sid: where for sid, (_s, where) in screens.items()}
     problems = [_locate(b, located, meta_at, ui_at) for b in contract.check(guidance, flow.contract_needs())]
@@ -251,6 +257,31 @@ def _catalogue_gaps(catalogues: Catalogues, where: _Located) -> list[str]:
         if missing:
             problems.append(f"{where.path}, line {where.line_of((key,))}, key {key}: no label for "
                             f"{', '.join(missing)}")
+    return problems
+
+
+def _reference_gaps(refs: ReferencesFile, refs_at: _Located, screens: dict[str, tuple[Screen, _Located]],
+                    meta: Meta, meta_at: _Located, catalogues: Catalogues, catalogues_at: _Located,
+                    glossary: GlossaryFile, glossary_at: _Located) -> list[str]:
+    """Every cited reference id names a work in references.yaml, and each work is listed once."""
+    known: dict[str, int] = {}
+    problems = []
+    for i, r in enumerate(refs.references):
+        if r.id in known:
+            problems.append(f"{refs_at.path}, line {refs_at.line_of(('references', i, 'id'))}, key "
+                            f"references.{i}.id: the id {r.id!r} is also used by reference {known[r.id]}")
+        known.setdefault(r.id, i)
+    citing: list[tuple[_Located, tuple[str | int, ...], tuple[str, ...]]] = [
+        (where, (), screen.references) for screen, where in screens.values()]
+    citing += [(meta_at, ("cross_cutting", i), a.references) for i, a in enumerate(meta.cross_cutting)]
+    citing += [(catalogues_at, ("gbv_forms", i), f.references) for i, f in enumerate(catalogues.gbv_forms)]
+    citing += [(glossary_at, ("terms", i), t.references) for i, t in enumerate(glossary.terms)]
+    for where, loc, ids in citing:
+        for j, rid in enumerate(ids):
+            if rid not in known:
+                key = ".".join(str(p) for p in (*loc, "references", j))
+                problems.append(f"{where.path}, line {where.line_of((*loc, 'references', j))}, key {key}: "
+                                f"unknown reference {rid!r} (references.yaml lists {', '.join(known)})")
     return problems
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from wizard.guidance import GUIDANCE_ROOT
-from wizard.guidance_schema import Catalogues, GlossaryFile, Meta, Screen, UiFile
+from wizard.guidance_schema import Catalogues, GlossaryFile, Meta, ReferencesFile, Screen, UiFile
 
 SCHEMA_DIR = GUIDANCE_ROOT / "schema"
 
@@ -26,6 +26,7 @@ KINDS: dict[str, tuple[type[BaseModel], str]] = {
     "catalogues": (Catalogues, "guidance/<lang>/catalogues.yaml: forms of GBV/VAWC and the labels of fixed values"),
     "glossary": (GlossaryFile, "guidance/<lang>/glossary.yaml: terms and definitions"),
     "ui": (UiFile, "guidance/<lang>/ui.yaml: interface strings and the explanation of each consistency rule"),
+    "references": (ReferencesFile, "guidance/<lang>/references.yaml: the works the guidance rests on, cited by id"),
     "screen": (Screen, "guidance/<lang>/screens/*.yaml: one screen of the wizard, its guidance and questions"),
 }
 

@@ -126,6 +126,8 @@ class Screen(Schema):
     """Worked examples (fictional States only)."""
     cross_cutting: tuple[Id, ...] = ()
     """Ids of the advice in meta.yaml that applies on this screen."""
+    references: RefIds = ()
+    """Ids of the works in references.yaml that this screen's guidance rests on (its source line)."""
     fields: dict[str, FieldText] = Field(default_factory=dict)
     """Labels and help of the model's own fields shown on this screen, by field name."""
     questions: tuple[Question, ...] = ()
@@ -153,16 +155,23 @@ class Screen(Schema):
         return self.fields.get(name) or FieldText(label=name.replace("_", " ").capitalize())
 
 
+RefIds = tuple[Id, ...]
+
+
 class GbvForm(Schema):
     id: Id
     label: Text
     description: Text
+    references: RefIds = ()
+    """Ids of the works in references.yaml that the description rests on."""
 
 
 class Advice(Schema):
     id: Id
     title: Text
     text: Text
+    references: RefIds = ()
+    """Ids of the works in references.yaml that the advice rests on."""
 
 
 class Term(Schema):
@@ -170,6 +179,31 @@ class Term(Schema):
     term: Text
     definition: Text
     see_also: tuple[Id, ...] = ()
+    references: RefIds = ()
+    """Ids of the works in references.yaml that the definition rests on."""
+
+
+class Reference(Schema):
+    """A work the guidance rests on: the treaty, guides, studies. Cited by id; never quoted unless checked."""
+
+    id: Id
+    """Stable id, used in the references lists of screens, terms, forms and advice."""
+    title: Text
+    """The work's title as published."""
+    author: Text
+    """The author or publishing body."""
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    """Year of publication, if known."""
+    kind: Literal["treaty", "official", "guide", "study", "un", "other"] = "other"
+    """treaty text, an official ATT document, a practical guide, a study, a UN document, or other."""
+    locator: str = ""
+    """Where to find it: a document symbol, an ISBN or a web address."""
+    note: str = ""
+    """What the guidance takes from it, in a sentence."""
+
+
+class ReferencesFile(Schema):
+    references: tuple[Reference, ...] = Field(min_length=1)
 
 
 class Meta(Schema):
@@ -223,12 +257,19 @@ class Guidance:
     catalogues: Catalogues
     glossary: tuple[Term, ...]
     ui: dict[str, str]
+    references: tuple[Reference, ...] = ()
 
     def screen(self, screen_id: str) -> Screen:
         for s in self.screens:
             if s.id == screen_id:
                 return s
         raise KeyError(screen_id)
+
+    def reference(self, reference_id: str) -> Reference:
+        for r in self.references:
+            if r.id == reference_id:
+                return r
+        raise KeyError(reference_id)
 
     def cross_cutting(self, advice_id: str) -> Advice:
         for a in self.meta.cross_cutting:
