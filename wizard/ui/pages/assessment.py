@@ -7,7 +7,7 @@ import streamlit as st
 from wizard import flow, service
 from wizard.guidance_schema import Guidance, Screen
 from wizard.store import StoreError
-from wizard.ui import guidance_panel, screens, session
+from wizard.ui import guidance_changes, guidance_panel, screens, session
 from wizard.ui.session import OpenDoc
 from wizard.ui.text import md, shorten
 
@@ -161,6 +161,7 @@ def main() -> None:
     st.subheader(flow.screen_label(g, screen))
     st.caption(g.t("screen_of", index=pos.index, total=pos.total) + (f" · {screen.legal_basis}"
                                                                       if screen.legal_basis else ""))
+    guidance_changes.since_assessment(g, doc.assessment, screen)  # made under older guidance: what changed
     questions, guide = st.columns([3, 2], gap="large")
     with questions:
         screens.RENDERERS[screen.kind](doc, g, screen)
