@@ -33,7 +33,7 @@ def test_empty_database_is_brought_to_head(tmp_path):
     assert set(insp.get_table_names()) >= tables
     assert {ix["name"] for ix in insp.get_indexes("assessments")} >= LIST_INDEXES
     assert "search" in {c["name"] for c in insp.get_columns("assessments")}
-    assert version_rows(store.engine) == [migrations.head()] == ["0003"]
+    assert version_rows(store.engine) == [migrations.head()] == ["0005"]
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
@@ -67,7 +67,7 @@ def upgrade_from_previous_schema(url: str) -> None:
     migrations.upgrade(engine, "0001")
     assert version_rows(engine) == ["0001"]
     assert "search" not in {c["name"] for c in inspect(engine).get_columns("assessments")}
-    old = make(reference="ÜBER-7", end_user="Garde Républicaine")
+    old = make(reference="ÜBER-7", end_user="Garde Républicaine", guidance_version="2026.11-en.1 (b6acd87cee7a)")
     _insert_v1_rows(engine, old)
     engine.dispose()
 
@@ -79,6 +79,8 @@ def upgrade_from_previous_schema(url: str) -> None:
     # the new column was backfilled: text search (which only uses it) finds the old row, Unicode-folded
     assert [r.id for r in store.list(ListFilter(text="über")).rows] == [old.id]
     assert [r.id for r in store.list(ListFilter(text="républicaine")).rows] == [old.id]
+    # so was the guidance version the list shows (0005), from the stored document
+    assert [r.guidance_version for r in store.list().rows] == ["2026.11-en.1 (b6acd87cee7a)"]
     events = store.events(old.id)
     assert [(e.actor, e.path, e.new) for e in events] == [
         ("old-officer", "case.end_user", "Garde Républicaine")]
@@ -104,7 +106,8 @@ def final_guards_cover_existing_finals(url: str) -> None:
 
     store = Store(url)
     assert version_rows(store.engine) == [migrations.head()]
-    for sql in ("UPDATE documents SET body = '{}'", "UPDATE assessments SET reference = 'forged'"):
+    for sql in ("UPDATE documents SET body = '{}'", "UPDATE assessments SET reference = 'forged'",
+                "UPDATE assessments SET guidance_version = 'forged'"):
         with pytest.raises(DBAPIError, match="final assessment"), store.engine.begin() as conn:
             conn.execute(text(sql))
     reopened = store.reopen(old.id, "me", "new information")
@@ -148,7 +151,10 @@ def test_sqlite_triggers_exist_after_upgrade(tmp_path):
         names = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
     assert names == {"events_no_update", "events_no_delete", "revisions_no_update", "revisions_no_delete",
                      "documents_final_no_update", "documents_final_no_delete", "assessments_final_no_update",
-                     "assessments_final_no_delete"}
+                     "assessments_final_no_delete", "guidance_comment_events_no_update",
+                     "guidance_comment_events_no_delete", "guidance_comments_no_delete",
+                     "guidance_comments_insert_open", "guidance_comments_keep_text",
+                     "guidance_comments_status_logged"}
     store.close()
 
 

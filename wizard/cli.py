@@ -4,6 +4,7 @@ check-guidance  validate the guidance files (exit 0 when valid)
 steps           the screens in wizard order, with their flowchart numbers
 render          build the PDF record of an assessment JSON file
 verify          check a PDF record against its embedded data and fingerprint
+factsheet       the Article 7(4) guidance as a stand-alone PDF fact sheet
 export / import / list   move assessments in and out of the store
 
 Each command returns the exit code: 0 done, 1 refused or failed (the reason on stderr), 2 a usage error.
@@ -17,7 +18,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from wizard import service
+from wizard import guidance as guidance_module
+from wizard import guidance_versions, service
 from wizard.formats import read_document
 from wizard.guidance import load_guidance
 from wizard.guidance_schema import GuidanceError
@@ -49,6 +51,13 @@ def cmd_check_guidance(args: argparse.Namespace) -> int:
             failed = True
             print(f"guidance {lang}: {len(err.problems)} problem(s)", file=sys.stderr)
             for p in err.problems:
+                print(f"  {p}", file=sys.stderr)
+            continue
+        # A release needs its changelog entry and the snapshot of its text (wizard/guidance_versions.py).
+        if release := guidance_versions.release_problems(g, guidance_module.GUIDANCE_ROOT):
+            failed = True
+            print(f"guidance {lang}: {len(release)} problem(s)", file=sys.stderr)
+            for p in release:
                 print(f"  {p}", file=sys.stderr)
             continue
         n_questions = sum(len(s.questions) for s in g.screens)
@@ -121,6 +130,26 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for p in result.problems:
         print(f"  - {p}")
     return 1
+
+
+def cmd_factsheet(args: argparse.Namespace) -> int:
+    from wizard.factsheet import MAX_PAGES, render_factsheet
+
+    try:
+        guidance = load_guidance(args.lang)
+    except GuidanceError as err:
+        return _fail(f"error: the guidance cannot be loaded:\n{err}")
+    sheet = render_factsheet(guidance, page_size=args.page_size)
+    if sheet.pages > MAX_PAGES:
+        print(f"warning: the fact sheet has {sheet.pages} pages, more than {MAX_PAGES}, even in its most compact "
+              f"layout", file=sys.stderr)
+    out = Path(args.output)
+    try:
+        out.write_bytes(sheet.pdf)
+    except OSError as err:
+        return _fail(f"error: cannot write {out}: {err.strerror or err}")
+    print(f"{out} ({sheet.pages} pages, guidance {guidance.stamp})")
+    return 0
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -236,6 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help="verify a PDF record")
     p.add_argument("record", help="PDF record")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("factsheet", help="the Article 7(4) guidance as a stand-alone PDF fact sheet")
+    p.add_argument("--lang", default="en", help="language of the guidance (default: en)")
+    p.add_argument("-o", "--output", required=True, help="PDF file to write")
+    p.add_argument("--page-size", choices=["A4", "letter"], default="A4")
+    p.set_defaults(func=cmd_factsheet)
 
     p = sub.add_parser("export", help="export an assessment as JSON")
     p.add_argument("id")

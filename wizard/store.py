@@ -15,6 +15,7 @@ finalised snapshots are append-only (triggers refuse UPDATE and DELETE).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +30,15 @@ from wizard.guidance_schema import Guidance
 from wizard.history import FieldChange, diff, squash
 from wizard.model import Assessment, new_id, to_json, utc_now
 from wizard.store_config import database_url, make_engine
-from wizard.store_schema import assessments, documents, events, revisions, search_key
+from wizard.store_schema import (
+    assessments,
+    documents,
+    events,
+    guidance_comment_events,
+    guidance_comments,
+    revisions,
+    search_key,
+)
 
 MAX_PAGE_SIZE = 500
 ACTOR_MAX = 200
@@ -173,6 +182,7 @@ class ListRow:
     updated_at: datetime
     archived: bool
     training: bool
+    guidance_version: str  # the stamp the assessment was made under
 
 
 @dataclass
@@ -196,7 +206,7 @@ SORTS = {
     "status": (A.status.asc(), A.updated_at.desc(), A.id.desc()),
 }
 LIST_COLUMNS = (A.id, A.reference, A.importing_state, A.end_user, A.officer, A.status, A.outcome, A.revision,
-                A.version, A.updated_at, A.archived, A.training)
+                A.version, A.updated_at, A.archived, A.training, A.guidance_version)
 
 
 def _actor(actor: str) -> str:
@@ -468,6 +478,77 @@ class Store:
             self._insert(conn, a, actor, "import", origin)
         return Stored(a, 1, False, a.updated_at)
 
+    # --- reviewers' comments on the guidance ---
+    # Kept apart from the assessments: ``guidance_comments`` (one row per comment, its current status) and
+    # ``guidance_comment_events``, the append-only log of each comment and status change (revision 0004: the
+    # database refuses to delete a comment, to change anything of it but its status, and to change that other
+    # than as the newest log entry says).
+
+    def add_comment(self, item: str, text: str, author: str, guidance_version: str, language: str,
+                    item_text: str = "") -> GuidanceComment:
+        """A new open comment on the guidance item at address ``item``; logged as "add"."""
+        text, author, item = (text or "").strip(), (author or "").strip(), (item or "").strip()
+        if not text:
+            raise StoreError("an empty comment is not saved: write the comment first")
+        if len(text) > COMMENT_MAX:
+            raise StoreError(f"a comment may have at most {COMMENT_MAX:,} characters; this one has {len(text):,}")
+        if not author:
+            raise StoreError("a comment needs its reviewer's name")
+        if not COMMENT_ITEM.fullmatch(item):
+            raise StoreError(f"{item[:80]!r} is not the address of a guidance item")
+        at = utc_now()
+        row = dict(item=item, guidance_version=guidance_version[:200], language=language[:8], author=_actor(author),
+                   created_at=at, text=text, item_text=item_text or "", status="open")
+        with self._tx(write=True) as conn:
+            id = conn.execute(insert(guidance_comments).values(row).returning(guidance_comments.c.id)).scalar_one()
+            conn.execute(insert(guidance_comment_events).values(
+                comment_id=id, at=at, actor=row["author"], action="add", new_status="open"))
+            return _comment(conn.execute(select(guidance_comments).where(guidance_comments.c.id == id)).one())
+
+    def list_comments(self, item: str | None = None, status: str | None = None) -> list[GuidanceComment]:
+        """Comments, oldest first; only those on ``item`` and with ``status`` when given."""
+        if status is not None and status not in COMMENT_STATUSES:
+            raise StoreError(f"unknown comment status {status!r}; use one of {', '.join(COMMENT_STATUSES)}")
+        q = select(guidance_comments).order_by(guidance_comments.c.id)
+        if item is not None:
+            q = q.where(guidance_comments.c.item == item)
+        if status is not None:
+            q = q.where(guidance_comments.c.status == status)
+        with self._tx() as conn:
+            return [_comment(r) for r in conn.execute(q)]
+
+    def set_comment_status(self, id: int, status: str, actor: str, note: str | None = None) -> GuidanceComment:
+        """Accept, decline or reopen comment ``id``: logged first, then the comment's status follows the log."""
+        if status not in COMMENT_STATUSES:
+            raise StoreError(f"unknown comment status {status!r}; use one of {', '.join(COMMENT_STATUSES)}")
+        actor, note = (actor or "").strip(), (note or "").strip() or None
+        if not actor:
+            raise StoreError("a decision on a comment needs the reviewer's name")
+        with self._tx(write=True) as conn:
+            c = guidance_comments.c
+            row = conn.execute(select(guidance_comments).where(c.id == id).with_for_update()).one_or_none()
+            if row is None:
+                raise NotFound(f"no guidance comment with id {id!r}")
+            if row.status == status:
+                raise StoreError(f"comment {id} is already {status}")
+            at = utc_now()
+            conn.execute(insert(guidance_comment_events).values(
+                comment_id=id, at=at, actor=_actor(actor), action="status", old_status=row.status,
+                new_status=status, note=note))
+            conn.execute(update(guidance_comments).where(c.id == id).values(
+                status=status, status_by=_actor(actor), status_at=at, resolution_note=note))
+            return _comment(conn.execute(select(guidance_comments).where(c.id == id)).one())
+
+    def comment_history(self, id: int) -> list[CommentEvent]:
+        """The log of comment ``id``, oldest first: its adding, then each status change."""
+        e = guidance_comment_events.c
+        with self._tx() as conn:
+            rows = conn.execute(select(guidance_comment_events).where(e.comment_id == id).order_by(e.id)).all()
+        if not rows:
+            raise NotFound(f"no guidance comment with id {id!r}")
+        return [CommentEvent(r.comment_id, r.at, r.actor, r.action, r.old_status, r.new_status, r.note)
+                for r in rows]
+
     # --- internals ---
 
     def _require(self, conn: Connection, id: str) -> None:
@@ -530,7 +611,8 @@ def _columns(a: Assessment) -> dict[str, Any]:
     c, cut = a.case, LIST_TEXT_MAX
     return dict(revision=a.revision, status=a.status, training=a.training, reference=c.reference[:cut],
                 importing_state=c.importing_state[:cut], end_user=c.end_user[:cut], officer=a.officer[:cut],
-                outcome=a.determination.outcome, search=search_key(c.reference, c.end_user))
+                outcome=a.determination.outcome, search=search_key(c.reference, c.end_user),
+                guidance_version=a.guidance_version[:cut])
 
 
 def _event_row(a: Assessment, version: int, actor: str, action: str, *, path: str | None = None,
@@ -546,3 +628,42 @@ def _event(r) -> Event:
     return Event(r.revision, r.version, r.at, r.actor, r.action, r.path,
                  None if r.old is None else json.loads(r.old), None if r.new is None else json.loads(r.new),
                  r.note)
+
+
+# --- reviewers' comments on the guidance ----------------------------------------------------------------------
+
+COMMENT_STATUSES = ("open", "accepted", "declined")
+COMMENT_MAX = 20_000
+COMMENT_ITEM = re.compile(r"[a-z]+:[a-z0-9_]+(?:[.:][a-z0-9_]+)*")  # e.g. screen:mitigation.indicators.2
+
+
+@dataclass(frozen=True)
+class GuidanceComment:
+    id: int
+    item: str
+    guidance_version: str
+    language: str
+    author: str
+    created_at: datetime
+    text: str
+    item_text: str
+    status: str
+    status_by: str | None
+    status_at: datetime | None
+    resolution_note: str | None
+
+
+@dataclass(frozen=True)
+class CommentEvent:
+    comment_id: int
+    at: datetime
+    actor: str
+    action: str  # add, status
+    old_status: str | None
+    new_status: str
+    note: str | None
+
+
+def _comment(r) -> GuidanceComment:
+    return GuidanceComment(r.id, r.item, r.guidance_version, r.language, r.author, r.created_at, r.text, r.item_text,
+                           r.status, r.status_by, r.status_at, r.resolution_note)

@@ -2,7 +2,8 @@
 
 ``assessments`` holds the current state's list columns and the optimistic-concurrency ``version``;
 ``documents`` the current JSON (kept apart so list scans stay narrow); ``revisions`` one immutable snapshot
-per finalised edition; ``events`` the append-only log.
+per finalised edition; ``events`` the append-only log. ``guidance_comments`` holds reviewers' comments on guidance
+items and ``guidance_comment_events`` the append-only log of each comment and status change (revision 0004).
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ assessments = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     # lower-cased "reference \x1f end_user": text search is one LIKE on one column (added by revision 0002)
     Column("search", Text, nullable=False),
+    # the guidance version the assessment was made under, to mark older ones in the list (revision 0005)
+    Column("guidance_version", String(2000), nullable=False),
 )
 
 documents = Table(
@@ -91,6 +94,34 @@ events = Table(
     Column("path", Text),
     Column("old", Text),  # JSON; NULL when the field did not exist before
     Column("new", Text),  # JSON; NULL when the field was removed
+    Column("note", Text),
+)
+
+guidance_comments = Table(
+    "guidance_comments", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item", String(300), nullable=False),  # the item's address (wizard.guidance_search)
+    Column("guidance_version", String(200), nullable=False),  # the stamp of the guidance commented on
+    Column("language", String(8), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("item_text", Text, nullable=False),  # the item's text as the reviewer saw it
+    Column("status", String(16), nullable=False),  # open, accepted, declined
+    Column("status_by", String(200)),
+    Column("status_at", UTCDateTime),
+    Column("resolution_note", Text),
+)
+
+guidance_comment_events = Table(
+    "guidance_comment_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("comment_id", Integer, ForeignKey("guidance_comments.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(16), nullable=False),  # add, status
+    Column("old_status", String(16)),
+    Column("new_status", String(16), nullable=False),
     Column("note", Text),
 )
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 from wizard import service
 from wizard.guidance_schema import Guidance
+from wizard.guidance_versions import version_of
 from wizard.model import OUTCOMES, Assessment
 from wizard.store import ListFilter, StoreError
 from wizard.ui import session
@@ -135,6 +136,9 @@ def _row(g: Guidance, row) -> None:
     with st.container(border=True):
         badges = [g.t(f"{row.status}_badge")] + ([g.t("training_badge")] if row.training else []) + \
             ([g.t("archived_badge")] if row.archived else [])
+        made_under = version_of(row.guidance_version)
+        if made_under and made_under != g.version:  # its steps show what changed in the guidance since
+            badges.append(g.t("versions_older_badge", version=md(made_under)))
         outcome = g.catalogues.outcomes.get(row.outcome, "—") if row.outcome else "—"
         st.markdown(f"**{md(row.reference or row.id)}** · {md(row.importing_state or '—')} · "
                     f"{md(row.end_user or '—')}")
