@@ -373,3 +373,19 @@ def test_a_very_long_reference_is_cut_in_the_header_and_whole_on_the_cover(
     texts = pages(build_pdf(a, guidance))
     assert squash(a.case.reference) in squash(texts[0]), "the cover prints the reference in full"
     assert all(squash("REF-" + "x" * 55) + "…" in squash(t) for t in texts[1:]), "each header shows a cut"
+
+
+@pytest.mark.parametrize("prohibited", [False, True])
+def test_the_legal_basis_of_the_outcome_is_on_the_cover_and_in_the_determination(
+        guidance: Guidance, make_assessment: Callable[..., Assessment], prohibited: bool):
+    a = make_assessment("refuse", prohibited=prohibited)
+    outcome = a.determination.outcome
+    assert outcome == ("refuse_art6" if prohibited else "refuse")
+    basis = guidance.catalogues.legal_bases[outcome].replace("{paragraphs}", "6(1)")
+    text = pages(build_pdf(a, guidance))
+    assert squash(guidance.catalogues.outcomes[outcome]) in squash(text[0])
+    assert squash(basis) in squash(text[0]), "the cover names the legal basis"
+    assert squash("".join(text[1:])).count(squash(basis)) >= 1, "and so does the determination section"
+    # the reading of "knowledge" the authority applies is printed with Art. 6(3)
+    reading = guidance.catalogues.knowledge_readings[a.article6.p3_reading]
+    assert squash(reading) in squash("".join(text))
