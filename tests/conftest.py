@@ -417,3 +417,44 @@ def app_store(app_store_url: str) -> Store:
     """The store the app under test uses, for seeding and for checking what it saved."""
     return Store(app_store_url)
 
+
+def postgres_url() -> str:
+    url = os.environ.get(PG_URL_ENV)
+    if not url and os.environ.get("WIZARD_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"WIZARD_REQUIRE_POSTGRES=1 (CI) but {PG_URL_ENV} is not set")
+    if not url:
+        pytest.skip(f"PostgreSQL tests need {PG_URL_ENV} (e.g. postgresql+psycopg://wizard:wizard@127.0.0.1:5432/"
+                    "wizard_test); .ci/run sets it")
+    return url
+
+
+def reset_postgres(url: str) -> None:
+    """Drop everything the store created, so each test starts from an empty database."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        # Every table, trigger and function the migrations make lives in the public schema (the test role owns
+        # the database, so it owns that schema): dropping it forgets nothing a later migration adds.
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+# The store tests run on both engines: SQLite in a file of the test's own, PostgreSQL when it is configured.
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
+        return
+    url = postgres_url()
+    reset_postgres(url)
+    yield url
+    reset_postgres(url)
+
+
+@pytest.fixture
+def store(store_url):
+    s = Store(store_url)
+    yield s
+    s.close()

@@ -7,11 +7,11 @@ import csv
 import io
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 from streamlit.testing.v1 import AppTest
 
-from tests.test_store import dump, postgres_url, reset_postgres
+from tests.test_store import dump
 from tests.ui_driver import APP, plain
 from wizard import migrations, service
 from wizard.guidance import cached_guidance
@@ -23,30 +23,6 @@ from wizard.store_config import make_engine
 GUIDANCE_PAGE = "wizard/ui/pages/guidance.py"
 INDICATOR = "screen:mitigation.indicators.2"
 TERM = "glossary:residual_risk"
-
-
-def reset_postgres_with_comments(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS guidance_comment_events, guidance_comments CASCADE"))
-        conn.execute(text("DROP FUNCTION IF EXISTS wizard_guidance_comment() CASCADE"))
-    engine.dispose()
-    reset_postgres(url)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        s = Store(f"sqlite:///{tmp_path / 'comments.sqlite'}")
-        yield s
-        s.close()
-        return
-    url = postgres_url()
-    reset_postgres_with_comments(url)
-    s = Store(url)
-    yield s
-    s.close()
-    reset_postgres_with_comments(url)
 
 
 def comment(store: Store, guidance: Guidance, address: str = INDICATOR, text: str = "Name the kind of agreement.",
@@ -364,9 +340,3 @@ def test_an_unknown_item_in_the_url_is_said_not_a_traceback(app_store: Store, ap
     assert "screen:nowhere.purpose" in _texts(at)
     assert at.selectbox(key="guidance_section").value == app_guidance.screens[0].id
 
-
-@pytest.fixture
-def app_store(app_store_url: str) -> Store:
-    s = Store(app_store_url)
-    yield s
-    s.close()

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from tests.test_store import dump, postgres_url, reset_postgres
+from tests.test_store import dump
 from wizard import answer_check, service
 from wizard.guidance_schema import Guidance
 from wizard.model import INSUFFICIENT, Assessment, canonical_json, to_json
@@ -25,21 +25,6 @@ from wizard.record import build_pdf
 from wizard.store import FinaliseRefused, ImportRefused, Locked, Store
 
 FINALISED = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        s = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
-        yield s
-        s.close()
-        return
-    url = postgres_url()
-    reset_postgres(url)
-    s = Store(url)
-    yield s
-    s.close()
-    reset_postgres(url)
 
 
 @pytest.fixture

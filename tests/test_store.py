@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from wizard.formats import read_document
@@ -24,47 +23,6 @@ from wizard.store import (
     StoreError,
 )
 from wizard.store_schema import metadata
-
-PG_ENV = "WIZARD_TEST_POSTGRES_URL"
-
-
-def postgres_url() -> str:
-    url = os.environ.get(PG_ENV)
-    if not url and os.environ.get("WIZARD_REQUIRE_POSTGRES") == "1":
-        pytest.fail(f"WIZARD_REQUIRE_POSTGRES=1 (CI) but {PG_ENV} is not set")
-    if not url:
-        pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+psycopg://wizard:wizard@127.0.0.1:5432/"
-                    "wizard_test); .ci/run sets it")
-    return url
-
-
-def reset_postgres(url: str) -> None:
-    """Drop everything the store created, so each test starts from an empty database."""
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        # Every table, trigger and function the migrations make lives in the public schema (the test role owns
-        # the database, so it owns that schema): dropping it forgets nothing a later migration adds.
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
-        return
-    url = postgres_url()
-    reset_postgres(url)
-    yield url
-    reset_postgres(url)
-
-
-@pytest.fixture
-def store(store_url):
-    s = Store(store_url)
-    yield s
-    s.close()
 
 
 def make(reference="REF-1", state="Atlantis", end_user="Ministry of Defence", officer="A. Officer",

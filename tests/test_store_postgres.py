@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from tests.conftest import postgres_url, reset_postgres
 from tests.test_migrations import final_guards_cover_existing_finals, open_concurrently, upgrade_from_previous_schema
-from tests.test_store import dump, make, postgres_url, reset_postgres
+from tests.test_store import dump, make
 from wizard.store import Store
 
 pytestmark = pytest.mark.postgres
