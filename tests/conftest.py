@@ -454,7 +454,7 @@ def store_url(request, tmp_path):
 
 
 @pytest.fixture
-def store(store_url):
+def db_store(store_url):  # not "store": the UI and browser modules have a store fixture of their own
     s = Store(store_url)
     yield s
     s.close()

@@ -25,10 +25,10 @@ INDICATOR = "screen:mitigation.indicators.2"
 TERM = "glossary:residual_risk"
 
 
-def comment(store: Store, guidance: Guidance, address: str = INDICATOR, text: str = "Name the kind of agreement.",
+def comment(db_store: Store, guidance: Guidance, address: str = INDICATOR, text: str = "Name the kind of agreement.",
             author: str = "Reviewer Ana Pérez"):
     item = resolve(guidance, address)
-    return store.add_comment(address, text, author, guidance.stamp, guidance.language, item.text if item else "")
+    return db_store.add_comment(address, text, author, guidance.stamp, guidance.language, item.text if item else "")
 
 
 def csv_rows(data: str) -> list[list[str]]:
@@ -37,38 +37,38 @@ def csv_rows(data: str) -> list[list[str]]:
 
 # --- the store ------------------------------------------------------------------------------------------------
 
-def test_a_comment_round_trip(store: Store, guidance: Guidance):
+def test_a_comment_round_trip(db_store: Store, guidance: Guidance):
     item = resolve(guidance, INDICATOR)
-    added = comment(store, guidance)
+    added = comment(db_store, guidance)
     assert (added.item, added.author, added.status, added.guidance_version, added.language) == (
         INDICATOR, "Reviewer Ana Pérez", "open", guidance.stamp, "en")
     assert added.item_text == item.text and added.created_at.tzinfo is not None
-    other = comment(store, guidance, TERM, "Add the Spanish wording.", "Reviewer Bo")
+    other = comment(db_store, guidance, TERM, "Add the Spanish wording.", "Reviewer Bo")
 
-    assert store.list_comments(item=INDICATOR) == [added]
-    assert store.list_comments(item=TERM) == [other]
-    assert store.list_comments() == [added, other]
-    assert store.list_comments(status="accepted") == []
+    assert db_store.list_comments(item=INDICATOR) == [added]
+    assert db_store.list_comments(item=TERM) == [other]
+    assert db_store.list_comments() == [added, other]
+    assert db_store.list_comments(status="accepted") == []
 
-    accepted = store.set_comment_status(added.id, "accepted", "Editor Chen", "Reworded in the next version.")
+    accepted = db_store.set_comment_status(added.id, "accepted", "Editor Chen", "Reworded in the next version.")
     assert (accepted.status, accepted.status_by, accepted.resolution_note) == (
         "accepted", "Editor Chen", "Reworded in the next version.")
     assert accepted.text == added.text and accepted.created_at == added.created_at
-    assert store.list_comments(status="accepted") == [accepted]
-    assert store.list_comments(item=INDICATOR, status="open") == []
-    history = store.comment_history(added.id)
+    assert db_store.list_comments(status="accepted") == [accepted]
+    assert db_store.list_comments(item=INDICATOR, status="open") == []
+    history = db_store.comment_history(added.id)
     assert [(e.action, e.actor, e.old_status, e.new_status, e.note) for e in history] == [
         ("add", "Reviewer Ana Pérez", None, "open", None),
         ("status", "Editor Chen", "open", "accepted", "Reworded in the next version.")]
 
-    markdown = plain(service.comments_markdown(store, guidance))
+    markdown = plain(service.comments_markdown(db_store, guidance))
     for expected in (item.label, INDICATOR, item.text.split()[0], "Reviewer Ana Pérez", "Name the kind of agreement.",
                      "Accepted by Editor Chen", "Reworded in the next version.", "Add the Spanish wording.",
                      guidance.stamp):
         assert expected in markdown, expected
     assert markdown.index(INDICATOR) < markdown.index(TERM), "grouped in the order of the guidance"
 
-    rows = csv_rows(service.comments_csv(store, guidance))
+    rows = csv_rows(service.comments_csv(db_store, guidance))
     header, body = rows[0], rows[1:]
     assert header[:3] == [guidance.t("comments_col_item"), guidance.t("comments_col_location"),
                           guidance.t("comments_col_current_text")]
@@ -82,26 +82,26 @@ def test_a_comment_round_trip(store: Store, guidance: Guidance):
     assert row[guidance.t("comments_col_comment")] == "Name the kind of agreement."
     assert len(body) == 2
 
-    only_open = service.comments_markdown(store, guidance, status="open")
+    only_open = service.comments_markdown(db_store, guidance, status="open")
     assert "Add the Spanish wording" in plain(only_open) and "Name the kind" not in plain(only_open)
-    assert len(csv_rows(service.comments_csv(store, guidance, status="accepted"))) == 2
+    assert len(csv_rows(service.comments_csv(db_store, guidance, status="accepted"))) == 2
 
 
-def test_decisions_can_be_reopened_and_every_change_is_logged(store: Store, guidance: Guidance):
-    c = comment(store, guidance)
-    store.set_comment_status(c.id, "declined", "Editor Chen", "Out of scope.")
-    reopened = store.set_comment_status(c.id, "open", "Editor Dana")
+def test_decisions_can_be_reopened_and_every_change_is_logged(db_store: Store, guidance: Guidance):
+    c = comment(db_store, guidance)
+    db_store.set_comment_status(c.id, "declined", "Editor Chen", "Out of scope.")
+    reopened = db_store.set_comment_status(c.id, "open", "Editor Dana")
     assert (reopened.status, reopened.status_by, reopened.resolution_note) == ("open", "Editor Dana", None)
-    assert [e.new_status for e in store.comment_history(c.id)] == ["open", "declined", "open"]
+    assert [e.new_status for e in db_store.comment_history(c.id)] == ["open", "declined", "open"]
     with pytest.raises(StoreError, match="already open"):
-        store.set_comment_status(c.id, "open", "Editor Dana")
+        db_store.set_comment_status(c.id, "open", "Editor Dana")
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "\n\t "])
-def test_an_empty_comment_is_refused(store: Store, guidance: Guidance, typed: str):
+def test_an_empty_comment_is_refused(db_store: Store, guidance: Guidance, typed: str):
     with pytest.raises(StoreError, match="empty comment"):
-        comment(store, guidance, text=typed)
-    assert store.list_comments() == []
+        comment(db_store, guidance, text=typed)
+    assert db_store.list_comments() == []
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -109,25 +109,25 @@ def test_an_empty_comment_is_refused(store: Store, guidance: Guidance, typed: st
     (dict(item="no address"), "not the address"),
     (dict(item=""), "not the address"),
 ])
-def test_a_comment_without_reviewer_or_item_is_refused(store: Store, guidance: Guidance, change, message):
+def test_a_comment_without_reviewer_or_item_is_refused(db_store: Store, guidance: Guidance, change, message):
     args = dict(item=INDICATOR, text="A comment.", author="Reviewer", guidance_version=guidance.stamp,
                 language="en") | change
     with pytest.raises(StoreError, match=message):
-        store.add_comment(**args)
-    assert store.list_comments() == []
+        db_store.add_comment(**args)
+    assert db_store.list_comments() == []
 
 
-def test_decisions_are_checked(store: Store, guidance: Guidance):
-    c = comment(store, guidance)
+def test_decisions_are_checked(db_store: Store, guidance: Guidance):
+    c = comment(db_store, guidance)
     with pytest.raises(StoreError, match="unknown comment status"):
-        store.set_comment_status(c.id, "done", "Editor")
+        db_store.set_comment_status(c.id, "done", "Editor")
     with pytest.raises(StoreError, match="reviewer's name"):
-        store.set_comment_status(c.id, "accepted", " ")
+        db_store.set_comment_status(c.id, "accepted", " ")
     with pytest.raises(NotFound):
-        store.set_comment_status(c.id + 1000, "accepted", "Editor")
+        db_store.set_comment_status(c.id + 1000, "accepted", "Editor")
     with pytest.raises(StoreError, match="unknown comment status"):
-        store.list_comments(status="done")
-    assert store.list_comments() == [c]
+        db_store.list_comments(status="done")
+    assert db_store.list_comments() == [c]
 
 
 REWRITES = [
@@ -148,23 +148,23 @@ REWRITES = [
 
 
 @pytest.mark.parametrize(("sql", "message"), REWRITES)
-def test_a_comment_and_its_history_cannot_be_rewritten_in_the_database(store: Store, guidance: Guidance, sql,
+def test_a_comment_and_its_history_cannot_be_rewritten_in_the_database(db_store: Store, guidance: Guidance, sql,
                                                                         message):
-    c = comment(store, guidance)
-    store.set_comment_status(c.id, "accepted", "Editor Chen", "Done.")
-    before = dump(store)
-    with pytest.raises(DBAPIError, match=message), store.engine.begin() as conn:
+    c = comment(db_store, guidance)
+    db_store.set_comment_status(c.id, "accepted", "Editor Chen", "Done.")
+    before = dump(db_store)
+    with pytest.raises(DBAPIError, match=message), db_store.engine.begin() as conn:
         conn.execute(text(sql))
-    assert dump(store) == before
+    assert dump(db_store) == before
 
 
-def test_the_store_changes_a_status_only_through_the_log(store: Store, guidance: Guidance):
+def test_the_store_changes_a_status_only_through_the_log(db_store: Store, guidance: Guidance):
     """The trigger lets the store's own change through: the log entry comes first, the status follows it."""
-    c = comment(store, guidance)
-    with store.engine.connect() as conn:
+    c = comment(db_store, guidance)
+    with db_store.engine.connect() as conn:
         n = conn.execute(text("SELECT count(*) FROM guidance_comment_events")).scalar_one()
-    store.set_comment_status(c.id, "declined", "Editor", "No.")
-    with store.engine.connect() as conn:
+    db_store.set_comment_status(c.id, "declined", "Editor", "No.")
+    with db_store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM guidance_comment_events")).scalar_one() == n + 1
 
 
@@ -188,9 +188,9 @@ def test_the_database_is_upgraded_from_0003_with_assessments_in_it(tmp_path, gui
 
 @pytest.mark.parametrize("typed", ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1",
                                    "\r=1"])
-def test_the_csv_is_safe_from_formula_injection(store: Store, guidance: Guidance, typed: str):
-    comment(store, guidance, text=typed, author=typed.strip() or "x")
-    header, row = csv_rows(service.comments_csv(store, guidance))
+def test_the_csv_is_safe_from_formula_injection(db_store: Store, guidance: Guidance, typed: str):
+    comment(db_store, guidance, text=typed, author=typed.strip() or "x")
+    header, row = csv_rows(service.comments_csv(db_store, guidance))
     cells = dict(zip(header, row, strict=True))
     for column in ("comments_col_comment", "comments_col_author"):
         cell = cells[guidance.t(column)]
@@ -199,38 +199,38 @@ def test_the_csv_is_safe_from_formula_injection(store: Store, guidance: Guidance
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
 
-def test_the_csv_is_utf8_text_with_one_row_per_comment(store: Store, guidance: Guidance):
-    comment(store, guidance, text="Ajouter « risque prépondérant » 高于一切的风险,\n\"quoted\"")
-    data = service.comments_csv(store, guidance)
+def test_the_csv_is_utf8_text_with_one_row_per_comment(db_store: Store, guidance: Guidance):
+    comment(db_store, guidance, text="Ajouter « risque prépondérant » 高于一切的风险,\n\"quoted\"")
+    data = service.comments_csv(db_store, guidance)
     data.encode("utf-8")
     header, row = csv_rows(data)
     assert dict(zip(header, row, strict=True))[guidance.t("comments_col_comment")] == (
         "Ajouter « risque prépondérant » 高于一切的风险,\n\"quoted\"")
 
 
-def test_the_markdown_shows_reviewer_text_as_typed(store: Store, guidance: Guidance):
+def test_the_markdown_shows_reviewer_text_as_typed(db_store: Store, guidance: Guidance):
     typed = "# Not a heading\n- not a list\n1. not numbered\n**not bold** [not a link](http://e.org) <b>x</b> `c`"
-    comment(store, guidance, text=typed, author="_Ana_ *Pérez*")
-    markdown = service.comments_markdown(store, guidance)
+    comment(db_store, guidance, text=typed, author="_Ana_ *Pérez*")
+    markdown = service.comments_markdown(db_store, guidance)
     for raw in ("**not bold**", "[not a link](", "<b>", "_Ana_", "\n# Not", "\n- not", "\n1. not"):
         assert raw not in markdown, raw
     assert typed in plain(markdown) and "_Ana_ *Pérez*" in plain(markdown)
 
 
-def test_comments_on_items_no_longer_in_the_guidance_are_kept_and_listed_last(store: Store, guidance: Guidance):
+def test_comments_on_items_no_longer_in_the_guidance_are_kept_and_listed_last(db_store: Store, guidance: Guidance):
     gone = "screen:mitigation.indicators.99"
-    comment(store, guidance, gone, "On an indicator since removed.")
-    comment(store, guidance, TERM, "On a term.")
-    markdown = plain(service.comments_markdown(store, guidance))
+    comment(db_store, guidance, gone, "On an indicator since removed.")
+    comment(db_store, guidance, TERM, "On a term.")
+    markdown = plain(service.comments_markdown(db_store, guidance))
     assert markdown.index(TERM) < markdown.index(gone)
     assert guidance.t("comments_export_gone") in markdown and "On an indicator since removed." in markdown
-    rows = csv_rows(service.comments_csv(store, guidance))
+    rows = csv_rows(service.comments_csv(db_store, guidance))
     assert [r[0] for r in rows[1:]] == [TERM, gone]
 
 
-def test_no_comments_gives_a_short_export(store: Store, guidance: Guidance):
-    assert guidance.t("comments_export_none") in plain(service.comments_markdown(store, guidance))
-    assert len(csv_rows(service.comments_csv(store, guidance))) == 1
+def test_no_comments_gives_a_short_export(db_store: Store, guidance: Guidance):
+    assert guidance.t("comments_export_none") in plain(service.comments_markdown(db_store, guidance))
+    assert len(csv_rows(service.comments_csv(db_store, guidance))) == 1
 
 
 # --- the guidance page ----------------------------------------------------------------------------------------

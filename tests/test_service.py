@@ -40,17 +40,17 @@ def doc(make_assessment) -> dict[str, Any]:
     return json.loads(to_json(make_assessment()))
 
 
-def _import(store: Store, guidance: Guidance, document: dict[str, Any] | bytes, name: str = "case.json", **kw):
+def _import(db_store: Store, guidance: Guidance, document: dict[str, Any] | bytes, name: str = "case.json", **kw):
     data = document if isinstance(document, bytes) else json.dumps(document).encode()
-    return service.import_file(store, guidance, name, data, "importer", **kw)
+    return service.import_file(db_store, guidance, name, data, "importer", **kw)
 
 
-def _refused(store: Store, guidance: Guidance, document: dict[str, Any] | bytes, match: str,
+def _refused(db_store: Store, guidance: Guidance, document: dict[str, Any] | bytes, match: str,
              name: str = "case.json") -> ImportRefused:
-    before, listed = dump(store), store.list().total
+    before, listed = dump(db_store), db_store.list().total
     with pytest.raises(ImportRefused, match=match) as info:
-        _import(store, guidance, document, name)
-    assert dump(store) == before and store.list().total == listed, "a refused import changes nothing"
+        _import(db_store, guidance, document, name)
+    assert dump(db_store) == before and db_store.list().total == listed, "a refused import changes nothing"
     return info.value
 
 
@@ -181,32 +181,32 @@ def test_the_size_limit_is_checked_once_for_every_kind_of_file(sqlite_store, gui
 
 # --- finalising ---------------------------------------------------------------------------------------------
 
-def test_the_store_refuses_to_finalise_with_a_blocking_finding(store, guidance, make_assessment):
+def test_the_store_refuses_to_finalise_with_a_blocking_finding(db_store, guidance, make_assessment):
     a = make_assessment()
     a.determination.conditions = ""
-    v1 = store.create(a, "officer")
+    v1 = db_store.create(a, "officer")
     with pytest.raises(FinaliseRefused, match="not finalised: 1 blocking problem") as info:
-        store.finalise(a.id, v1.version, "officer", guidance)  # called directly, not through a page
+        db_store.finalise(a.id, v1.version, "officer", guidance)  # called directly, not through a page
     assert [f.rule for f in info.value.findings] == ["outcome_needs"]
-    assert store.get(a.id).assessment.status == "draft" and store.get(a.id).version == 1
-    assert [e.action for e in store.events(a.id)] == ["create"]
+    assert db_store.get(a.id).assessment.status == "draft" and db_store.get(a.id).version == 1
+    assert [e.action for e in db_store.events(a.id)] == ["create"]
     with pytest.raises(FinaliseRefused):
-        service.finalise(store, guidance, a.id, v1.version, "officer")
+        service.finalise(db_store, guidance, a.id, v1.version, "officer")
 
-    fixed = store.get(a.id).assessment.model_copy(deep=True)
+    fixed = db_store.get(a.id).assessment.model_copy(deep=True)
     fixed.determination.conditions = "Deliver in two tranches."
-    saved = store.save(fixed, v1.version, "officer")
-    final = service.finalise(store, guidance, a.id, saved.version, "officer")
+    saved = db_store.save(fixed, v1.version, "officer")
+    final = service.finalise(db_store, guidance, a.id, saved.version, "officer")
     assert final.assessment.status == "final" and final.assessment.finalised_at is not None
 
 
 # --- the database refuses to change a final assessment -----------------------------------------------------
 
 @pytest.fixture
-def final(store, guidance, make_assessment) -> Assessment:
+def final(db_store, guidance, make_assessment) -> Assessment:
     a = make_assessment("refuse")
-    v1 = store.create(a, "officer")
-    return store.finalise(a.id, v1.version, "officer", guidance).assessment
+    v1 = db_store.create(a, "officer")
+    return db_store.finalise(a.id, v1.version, "officer", guidance).assessment
 
 
 RAW_WRITES = [
@@ -223,31 +223,31 @@ RAW_WRITES = [
 
 
 @pytest.mark.parametrize("sql", RAW_WRITES)
-def test_raw_sql_cannot_change_a_final_assessment(store, final, sql):
-    before = dump(store)
-    with pytest.raises(DBAPIError, match="final assessment"), store.engine.begin() as conn:
+def test_raw_sql_cannot_change_a_final_assessment(db_store, final, sql):
+    before = dump(db_store)
+    with pytest.raises(DBAPIError, match="final assessment"), db_store.engine.begin() as conn:
         conn.execute(text(sql), {"id": final.id})
-    assert dump(store) == before
+    assert dump(db_store) == before
 
 
-def test_raw_sql_can_still_change_a_draft(store, make_assessment):
+def test_raw_sql_can_still_change_a_draft(db_store, make_assessment):
     a = make_assessment()
-    store.create(a, "officer")
-    with store.engine.begin() as conn:
+    db_store.create(a, "officer")
+    with db_store.engine.begin() as conn:
         conn.execute(text("UPDATE assessments SET reference = 'R' WHERE id = :id"), {"id": a.id})
         conn.execute(text("UPDATE documents SET body = body WHERE assessment_id = :id"), {"id": a.id})
 
 
-def test_a_final_can_still_be_archived_restored_and_reopened(store, guidance, final):
-    archived = store.archive(final.id, "clerk")
-    assert archived.archived and store.get(final.id).assessment.status == "final"
-    store.restore(final.id, "clerk")
-    reopened = service.reopen(store, final.id, "officer", "new information, Art. 7(7)")
+def test_a_final_can_still_be_archived_restored_and_reopened(db_store, guidance, final):
+    archived = db_store.archive(final.id, "clerk")
+    assert archived.archived and db_store.get(final.id).assessment.status == "final"
+    db_store.restore(final.id, "clerk")
+    reopened = service.reopen(db_store, final.id, "officer", "new information, Art. 7(7)")
     assert (reopened.assessment.status, reopened.assessment.revision) == ("draft", 2)
     draft = reopened.assessment.model_copy(deep=True)
     draft.determination.reasons += " Reviewed again."
-    saved = store.save(draft, reopened.version, "officer")
-    again = service.finalise(store, guidance, final.id, saved.version, "officer")
+    saved = db_store.save(draft, reopened.version, "officer")
+    again = service.finalise(db_store, guidance, final.id, saved.version, "officer")
     assert again.assessment.revision == 2
-    assert store.load_revision(final.id, 1).determination.reasons == final.determination.reasons
-    assert [r.revision for r in store.revisions(final.id)] == [1, 2]
+    assert db_store.load_revision(final.id, 1).determination.reasons == final.determination.reasons
+    assert [r.revision for r in db_store.revisions(final.id)] == [1, 2]

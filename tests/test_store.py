@@ -36,85 +36,85 @@ def make(reference="REF-1", state="Atlantis", end_user="Ministry of Defence", of
                       officer=officer, determination=determination, training=training, **kw)
 
 
-def dump(store: Store) -> dict[str, list[tuple]]:
-    with store.engine.connect() as conn:
+def dump(db_store: Store) -> dict[str, list[tuple]]:
+    with db_store.engine.connect() as conn:
         return {t.name: sorted(map(tuple, conn.execute(select(t))), key=repr) for t in metadata.sorted_tables}
 
 
 # --- create, get, save ---
 
-def test_create_and_get_round_trip(store):
+def test_create_and_get_round_trip(db_store):
     a = make()
     a.case.items = [Item(description="rifles", category="2(1)(h)", quantity=10, value=1.5, currency="EUR")]
-    stored = store.create(a, "alice")
+    stored = db_store.create(a, "alice")
     assert stored.version == 1 and not stored.archived
-    got = store.get(a.id)
+    got = db_store.get(a.id)
     assert canonical_json(got.assessment) == canonical_json(stored.assessment)
     assert got.version == 1 and got.saved_at == stored.saved_at
-    assert [e.action for e in store.events(a.id)] == ["create"]
+    assert [e.action for e in db_store.events(a.id)] == ["create"]
     with pytest.raises(AlreadyExists):
-        store.create(a, "alice")
+        db_store.create(a, "alice")
     with pytest.raises(NotFound):
-        store.get("nope")
+        db_store.get("nope")
 
 
-def test_save_records_one_event_per_changed_field(store):
+def test_save_records_one_event_per_changed_field(db_store):
     a = make()
-    v1 = store.create(a, "alice")
+    v1 = db_store.create(a, "alice")
     edited = v1.assessment.model_copy(deep=True)
     edited.case.end_user = "Police"
     edited.case.items = [Item(quantity=3)]
-    v2 = store.save(edited, v1.version, "bob")
+    v2 = db_store.save(edited, v1.version, "bob")
     assert v2.version == 2
     assert edited.updated_at == v2.assessment.updated_at  # the caller's object learns the save time
-    assert store.get(a.id).assessment.case.end_user == "Police"
-    edits = [e for e in store.events(a.id) if e.action == "edit"]
+    assert db_store.get(a.id).assessment.case.end_user == "Police"
+    edits = [e for e in db_store.events(a.id) if e.action == "edit"]
     assert sorted(((e.path, e.old, e.new, e.actor, e.version) for e in edits), key=lambda t: t[0]) == [
         ("case.end_user", "Ministry of Defence", "Police", "bob", 2),
         ("case.items.0", None, Item(quantity=3).model_dump(mode="json"), "bob", 2),
     ]
 
 
-def test_noop_save_keeps_version_and_log(store):
-    v1 = store.create(make(), "alice")
-    again = store.save(v1.assessment.model_copy(deep=True), v1.version, "alice")
+def test_noop_save_keeps_version_and_log(db_store):
+    v1 = db_store.create(make(), "alice")
+    again = db_store.save(v1.assessment.model_copy(deep=True), v1.version, "alice")
     assert again.version == 1
-    assert len(store.events(v1.assessment.id)) == 1
+    assert len(db_store.events(v1.assessment.id)) == 1
 
 
-def test_save_cannot_change_store_owned_fields(store):
-    v1 = store.create(make(), "alice")
+def test_save_cannot_change_store_owned_fields(db_store):
+    v1 = db_store.create(make(), "alice")
     sneaky = v1.assessment.model_copy(deep=True)
     sneaky.status = "final"
     with pytest.raises(StoreError, match="status"):
-        store.save(sneaky, v1.version, "alice")
-    assert store.get(v1.assessment.id).assessment.status == "draft"
+        db_store.save(sneaky, v1.version, "alice")
+    assert db_store.get(v1.assessment.id).assessment.status == "draft"
 
 
 # --- conflicts ---
 
-def test_stale_save_is_refused_and_says_what_changed(store):
-    v1 = store.create(make(), "alice")
+def test_stale_save_is_refused_and_says_what_changed(db_store):
+    v1 = db_store.create(make(), "alice")
     tab_a = v1.assessment.model_copy(deep=True)
     tab_b = v1.assessment.model_copy(deep=True)
     tab_a.case.end_user = "Navy"
-    store.save(tab_a, 1, "alice")
+    db_store.save(tab_a, 1, "alice")
     tab_a.case.end_user = "Army"
-    store.save(tab_a, 2, "alice")
+    db_store.save(tab_a, 2, "alice")
     tab_b.officer = "B. Officer"
     with pytest.raises(Conflict) as info:
-        store.save(tab_b, 1, "bob")
+        db_store.save(tab_b, 1, "bob")
     err = info.value
     assert err.current.version == 3
     assert err.changes == [FieldChange("case.end_user", "Ministry of Defence", "Army", "alice",
                                        err.changes[0].at)]
     assert "alice" in str(err) and "case.end_user" in str(err)
-    stored = store.get(v1.assessment.id)
+    stored = db_store.get(v1.assessment.id)
     assert stored.assessment.case.end_user == "Army" and stored.assessment.officer == "A. Officer"
     # choosing knowingly: re-based on the current version, the save goes through
     rebased = err.current.assessment.model_copy(deep=True)
     rebased.officer = "B. Officer"
-    assert store.save(rebased, err.current.version, "bob").version == 4
+    assert db_store.save(rebased, err.current.version, "bob").version == 4
 
 
 def test_concurrent_saves_on_one_version_exactly_one_wins(store_url):
@@ -148,118 +148,118 @@ def test_concurrent_saves_on_one_version_exactly_one_wins(store_url):
 
 # --- finalise, lock, reopen, revisions ---
 
-def test_final_is_locked_at_store_level(store, guidance):
-    v1 = store.create(make(), "alice")
-    final = store.finalise(v1.assessment.id, v1.version, "alice", guidance)
+def test_final_is_locked_at_store_level(db_store, guidance):
+    v1 = db_store.create(make(), "alice")
+    final = db_store.finalise(v1.assessment.id, v1.version, "alice", guidance)
     assert final.assessment.status == "final" and final.assessment.finalised_at is not None
     attempt = final.assessment.model_copy(deep=True)
     attempt.case.end_user = "changed"
     with pytest.raises(Locked):
-        store.save(attempt, final.version, "alice")
+        db_store.save(attempt, final.version, "alice")
     attempt.status = "draft"  # pretending it is a draft does not help
     with pytest.raises(Locked):
-        store.save(attempt, final.version, "alice")
+        db_store.save(attempt, final.version, "alice")
     with pytest.raises(Locked):
-        store.finalise(v1.assessment.id, final.version, "alice", guidance)
-    assert store.get(v1.assessment.id).assessment.case.end_user == "Ministry of Defence"
+        db_store.finalise(v1.assessment.id, final.version, "alice", guidance)
+    assert db_store.get(v1.assessment.id).assessment.case.end_user == "Ministry of Defence"
 
 
-def test_finalise_needs_current_version(store, guidance):
-    v1 = store.create(make(), "alice")
+def test_finalise_needs_current_version(db_store, guidance):
+    v1 = db_store.create(make(), "alice")
     edited = v1.assessment.model_copy(deep=True)
     edited.officer = "X"
-    store.save(edited, 1, "bob")
+    db_store.save(edited, 1, "bob")
     with pytest.raises(Conflict):
-        store.finalise(v1.assessment.id, 1, "alice", guidance)
-    assert store.get(v1.assessment.id).assessment.status == "draft"
+        db_store.finalise(v1.assessment.id, 1, "alice", guidance)
+    assert db_store.get(v1.assessment.id).assessment.status == "draft"
 
 
-def test_reopen_makes_new_revision_and_keeps_the_old_one(store, guidance):
-    v1 = store.create(make(outcome="suspend"), "alice")
+def test_reopen_makes_new_revision_and_keeps_the_old_one(db_store, guidance):
+    v1 = db_store.create(make(outcome="suspend"), "alice")
     aid = v1.assessment.id
-    final1 = store.finalise(aid, 1, "alice", guidance)
+    final1 = db_store.finalise(aid, 1, "alice", guidance)
     with pytest.raises(StoreError, match="reason"):
-        store.reopen(aid, "bob", "  ")
-    reopened = store.reopen(aid, "bob", "new information, Art. 7(7)")
+        db_store.reopen(aid, "bob", "  ")
+    reopened = db_store.reopen(aid, "bob", "new information, Art. 7(7)")
     assert reopened.assessment.revision == 2 and reopened.assessment.status == "draft"
     assert reopened.assessment.finalised_at is None
     with pytest.raises(StoreError, match="draft"):
-        store.reopen(aid, "bob", "again")
+        db_store.reopen(aid, "bob", "again")
     edited = reopened.assessment.model_copy(deep=True)
     edited.determination.outcome = "refuse"
     edited.determination.overriding_risk = "yes"  # an Art. 7(3) refusal rests on an overriding risk
-    saved = store.save(edited, reopened.version, "bob")
-    store.finalise(aid, saved.version, "carol", guidance)
+    saved = db_store.save(edited, reopened.version, "bob")
+    db_store.finalise(aid, saved.version, "carol", guidance)
 
-    assert canonical_json(store.load_revision(aid, 1)) == canonical_json(final1.assessment)
-    rev2 = store.load_revision(aid, 2)
+    assert canonical_json(db_store.load_revision(aid, 1)) == canonical_json(final1.assessment)
+    rev2 = db_store.load_revision(aid, 2)
     assert rev2.determination.outcome == "refuse" and rev2.revision == 2 and rev2.status == "final"
-    infos = store.revisions(aid)
+    infos = db_store.revisions(aid)
     assert [(r.revision, r.status, r.actor) for r in infos] == [(1, "final", "alice"), (2, "final", "carol")]
     with pytest.raises(NotFound):
-        store.load_revision(aid, 3)
-    reopen_event = next(e for e in store.events(aid) if e.action == "reopen")
+        db_store.load_revision(aid, 3)
+    reopen_event = next(e for e in db_store.events(aid) if e.action == "reopen")
     assert reopen_event.note == "new information, Art. 7(7)"
     assert (reopen_event.old, reopen_event.new) == (1, 2)
 
 
-def test_revisions_lists_the_current_draft(store):
-    v1 = store.create(make(), "alice")
-    infos = store.revisions(v1.assessment.id)
+def test_revisions_lists_the_current_draft(db_store):
+    v1 = db_store.create(make(), "alice")
+    infos = db_store.revisions(v1.assessment.id)
     assert [(r.revision, r.status, r.actor) for r in infos] == [(1, "draft", "alice")]
-    assert store.load_revision(v1.assessment.id, 1).id == v1.assessment.id
+    assert db_store.load_revision(v1.assessment.id, 1).id == v1.assessment.id
 
 
 # --- the event log is append-only ---
 
 @pytest.mark.parametrize("sql", ["UPDATE events SET actor = 'mallory'", "DELETE FROM events",
                                  "UPDATE revisions SET body = '{}'", "DELETE FROM revisions"])
-def test_log_and_snapshots_refuse_rewrites(store, guidance, sql):
-    v1 = store.create(make(), "alice")
-    store.finalise(v1.assessment.id, 1, "alice", guidance)
-    before = dump(store)
-    with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+def test_log_and_snapshots_refuse_rewrites(db_store, guidance, sql):
+    v1 = db_store.create(make(), "alice")
+    db_store.finalise(v1.assessment.id, 1, "alice", guidance)
+    before = dump(db_store)
+    with pytest.raises(DBAPIError, match="append-only"), db_store.engine.begin() as conn:
         conn.execute(text(sql))
-    assert dump(store) == before
+    assert dump(db_store) == before
 
 
 # --- archive, restore, duplicate ---
 
-def test_archive_hides_and_restore_brings_back(store):
-    keep = store.create(make(reference="KEEP"), "alice")
-    gone = store.create(make(reference="GONE"), "alice")
-    archived = store.archive(gone.assessment.id, "alice")
+def test_archive_hides_and_restore_brings_back(db_store):
+    keep = db_store.create(make(reference="KEEP"), "alice")
+    gone = db_store.create(make(reference="GONE"), "alice")
+    archived = db_store.archive(gone.assessment.id, "alice")
     assert archived.archived and archived.version == 2
-    assert [r.reference for r in store.list().rows] == ["KEEP"]
-    assert {r.reference for r in store.list(ListFilter(include_archived=True)).rows} == {"KEEP", "GONE"}
-    assert [r.reference for r in store.list(ListFilter(only_archived=True)).rows] == ["GONE"]
+    assert [r.reference for r in db_store.list().rows] == ["KEEP"]
+    assert {r.reference for r in db_store.list(ListFilter(include_archived=True)).rows} == {"KEEP", "GONE"}
+    assert [r.reference for r in db_store.list(ListFilter(only_archived=True)).rows] == ["GONE"]
     with pytest.raises(Archived):
-        store.save(archived.assessment, archived.version, "alice")
-    restored = store.restore(gone.assessment.id, "bob")
+        db_store.save(archived.assessment, archived.version, "alice")
+    restored = db_store.restore(gone.assessment.id, "bob")
     assert not restored.archived
-    assert {r.reference for r in store.list().rows} == {"KEEP", "GONE"}
-    assert [e.action for e in store.events(gone.assessment.id)] == ["restore", "archive", "create"]
-    assert store.get(keep.assessment.id).version == 1
+    assert {r.reference for r in db_store.list().rows} == {"KEEP", "GONE"}
+    assert [e.action for e in db_store.events(gone.assessment.id)] == ["restore", "archive", "create"]
+    assert db_store.get(keep.assessment.id).version == 1
 
 
-def test_duplicate_is_a_new_draft(store, guidance):
-    v1 = store.create(make(reference="R-9", outcome="refuse"), "alice")
-    store.finalise(v1.assessment.id, 1, "alice", guidance)
-    store.reopen(v1.assessment.id, "alice", "new facts")
-    copy = store.duplicate(v1.assessment.id, "bob")
+def test_duplicate_is_a_new_draft(db_store, guidance):
+    v1 = db_store.create(make(reference="R-9", outcome="refuse"), "alice")
+    db_store.finalise(v1.assessment.id, 1, "alice", guidance)
+    db_store.reopen(v1.assessment.id, "alice", "new facts")
+    copy = db_store.duplicate(v1.assessment.id, "bob")
     c = copy.assessment
     assert c.id != v1.assessment.id
     assert (c.status, c.revision, c.finalised_at, c.case.reference) == ("draft", 1, None, "R-9 (copy)")
     assert c.determination.outcome == "refuse"
-    assert store.get(c.id).assessment.case.reference == "R-9 (copy)"
-    assert store.events(c.id)[0].note == f"duplicated from {v1.assessment.id}"
-    assert store.revisions(c.id)[0].revision == 1
+    assert db_store.get(c.id).assessment.case.reference == "R-9 (copy)"
+    assert db_store.events(c.id)[0].note == f"duplicated from {v1.assessment.id}"
+    assert db_store.revisions(c.id)[0].revision == 1
 
 
 # --- the list page ---
 
 @pytest.fixture
-def populated(store, guidance):
+def populated(db_store, guidance):
     rows = [
         ("A-001", "Atlantis", "Ministry of Defence", "ann", "authorise", False, "2024-01-10"),
         ("A-002", "Atlantis", "National Police", "ann", "refuse", False, "2024-02-10"),
@@ -272,10 +272,10 @@ def populated(store, guidance):
         when = datetime.fromisoformat(day + "T12:00:00+00:00")
         a = make(reference=ref, state=state, end_user=eu, officer=officer, outcome=outcome, training=training,
                  created_at=when, updated_at=when)
-        ids[ref] = store.import_assessment(a, "loader", guidance).assessment.id
-    store.finalise(ids["A-002"], 1, "ann", guidance)
-    store.archive(ids["C_7"], "cat")
-    return store, ids
+        ids[ref] = db_store.import_assessment(a, "loader", guidance).assessment.id
+    db_store.finalise(ids["A-002"], 1, "ann", guidance)
+    db_store.archive(ids["C_7"], "cat")
+    return db_store, ids
 
 
 def refs(page):
@@ -283,8 +283,8 @@ def refs(page):
 
 
 def test_list_filters(populated):
-    store, _ = populated
-    L = store.list
+    db_store, _ = populated
+    L = db_store.list
     assert L().total == 4
     assert refs(L(ListFilter(status="final"))) == ["A-002"]
     assert sorted(refs(L(ListFilter(importing_state="Borduria")))) == ["B-100", "B-101"]
@@ -307,32 +307,32 @@ def test_list_filters(populated):
 
 
 def test_list_sorts_and_pages(populated):
-    store, _ = populated
+    db_store, _ = populated
     # finalising A-002 made it the most recently updated
-    assert refs(store.list(sort="updated_asc")) == ["A-001", "B-100", "B-101", "A-002"]
-    assert refs(store.list(sort="updated_desc"))[0] == "A-002"
-    assert refs(store.list(sort="reference")) == ["A-001", "A-002", "B-100", "B-101"]
-    assert [r.importing_state for r in store.list(sort="importing_state").rows] == [
+    assert refs(db_store.list(sort="updated_asc")) == ["A-001", "B-100", "B-101", "A-002"]
+    assert refs(db_store.list(sort="updated_desc"))[0] == "A-002"
+    assert refs(db_store.list(sort="reference")) == ["A-001", "A-002", "B-100", "B-101"]
+    assert [r.importing_state for r in db_store.list(sort="importing_state").rows] == [
         "Atlantis", "Atlantis", "Borduria", "Borduria"]
-    assert refs(store.list(sort="status"))[-1] == "A-002"
-    p2 = store.list(sort="reference", page=2, page_size=3)
+    assert refs(db_store.list(sort="status"))[-1] == "A-002"
+    p2 = db_store.list(sort="reference", page=2, page_size=3)
     assert (refs(p2), p2.total, p2.page, p2.pages) == (["B-101"], 4, 2, 2)
-    assert store.list(sort="reference", page=9, page_size=3).page == 2  # clamped to the last page
+    assert db_store.list(sort="reference", page=9, page_size=3).page == 2  # clamped to the last page
     with pytest.raises(StoreError, match="unknown sort"):
-        store.list(sort="random")
+        db_store.list(sort="random")
 
 
 # --- export / import through the store ---
 
-def test_export_import_round_trip(store, guidance, tmp_path):
+def test_export_import_round_trip(db_store, guidance, tmp_path):
     a = make(outcome="refuse")
     a.case.items = [Item(description="radios", quantity=4)]
-    v1 = store.create(a, "alice")
-    store.finalise(a.id, v1.version, "alice", guidance)
-    exported = store.export_json(a.id)
+    v1 = db_store.create(a, "alice")
+    db_store.finalise(a.id, v1.version, "alice", guidance)
+    exported = db_store.export_json(a.id)
     other = Store(f"sqlite:///{tmp_path / 'other.sqlite'}")
     imported = other.import_assessment(read_document(exported), "bob", guidance, source="x.json")
-    assert canonical_json(imported.assessment) == canonical_json(store.get(a.id).assessment)
+    assert canonical_json(imported.assessment) == canonical_json(db_store.get(a.id).assessment)
     assert other.export_json(a.id) == exported
     assert imported.assessment.status == "final"
     with pytest.raises(Locked):  # a final import is final here too
