@@ -3,8 +3,10 @@
 import streamlit as st
 
 from wizard.ui import session
+from wizard.ui.static import ICON
 
-st.set_page_config(page_title="ATT Art. 7(4) assessment", page_icon=":material/fact_check:", layout="wide")
+# The icon is a file from the repository: a ":material/..." icon would be fetched from a Google font host.
+st.set_page_config(page_title="ATT Art. 7(4) assessment", page_icon=str(ICON), layout="wide")
 
 def page(path: str, key: str, title: str, icon: str, url_path: str, default: bool = False) -> st.Page:
     return st.Page(path, title=session.ui_text(key, title), icon=icon, url_path=url_path, default=default)
@@ -19,6 +21,5 @@ pages = [
     page("wizard/ui/pages/about.py", "nav_about", "About", ":material/info:", "about"),
 ]
 with st.sidebar:
-    st.text_input(session.ui_text("officer_name", "Your name"), key="actor_input", value=session.actor_default(),
-                  on_change=session.set_actor)
+    session.name_field(session.ui_text("officer_name", "Your name"))
 st.navigation(pages, position="top").run()

@@ -117,9 +117,9 @@ class Server:
     def _start(self, timeout: float) -> Server:
         env = {**os.environ, "WIZARD_DATABASE_URL": self.database_url, "WIZARD_DATA_DIR": str(self.data_dir),
                "PYTHONUNBUFFERED": "1"}
-        cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-               "--server.address", "127.0.0.1", "--server.port", str(self.port),
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+        # Only the port is given: the address (127.0.0.1), headless mode, no usage statistics and no external
+        # address lookup come from .streamlit/config.toml, so the tests run the configuration as shipped.
+        cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(self.port)]
         t0 = time.monotonic()
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -169,6 +169,63 @@ class Server:
 
     def mark_log(self) -> None:
         self._log_offset = len(self.log())
+
+
+def listening_addresses(port: int) -> list[str]:
+    """The local addresses on which some process listens on TCP ``port`` (Linux: /proc/net/tcp and tcp6)."""
+    import ipaddress
+
+    found = []
+    for table, width in (("/proc/net/tcp", 4), ("/proc/net/tcp6", 16)):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            hex_address, hex_port = local.split(":")
+            if state != "0A" or int(hex_port, 16) != port:  # 0A: LISTEN
+                continue
+            raw = bytes.fromhex(hex_address)  # kernel order: 32-bit words, each little-endian
+            raw = b"".join(raw[i:i + 4][::-1] for i in range(0, width, 4))
+            found.append(str(ipaddress.ip_address(raw)))
+    return found
+
+
+class Outbound:
+    """Every request the pages of one browser context make; any to another host than the app's is blocked.
+
+    ``context.on("request")`` sees what the pages ask for (scripts, fonts, images, icons, fetches), the route
+    blocks and records anything addressed elsewhere (so the test machine's network cannot decide the result),
+    and each page's WebSockets are recorded too. ``foreign()`` is what would have left the machine.
+    """
+
+    LOCAL_SCHEMES = ("data:", "blob:", "about:")
+
+    def __init__(self, context: Any, server: Server):
+        from urllib.parse import urlsplit
+
+        self._split = urlsplit
+        self.own = f"127.0.0.1:{server.port}"
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+        self.websockets: list[str] = []
+        context.on("request", lambda request: self.requests.append(request.url))
+        context.on("page", lambda page: page.on("websocket", lambda ws: self.websockets.append(ws.url)))
+        context.route("**/*", self._route)
+
+    def is_own(self, url: str) -> bool:
+        return url.startswith(self.LOCAL_SCHEMES) or self._split(url).netloc == self.own
+
+    def _route(self, route: Any) -> None:
+        if self.is_own(route.request.url):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    def foreign(self) -> list[str]:
+        return sorted({u for u in [*self.requests, *self.blocked, *self.websockets] if not self.is_own(u)})
 
 
 @pytest.fixture(scope="module")
@@ -385,10 +442,11 @@ class Tab:
         self.radiogroup(group).get_by_text(option, exact=True).click()
 
     def go(self, short_title: str, screen_id: str) -> None:
-        """Click the screen's button in the sidebar ("○ 2. Article 6", "✓ 3. [1] Prevalence")."""
+        """Click the screen's button in the sidebar: its mark, its place in the wizard, maybe the flowchart's
+        number, its short title ("○ 2. Article 6", "✓ 3 · step 1 of the flowchart · Prevalence")."""
         import re
 
-        pattern = re.compile(rf"^\S+ \d+\. (\[\d\] )?{re.escape(short_title)}$")
+        pattern = re.compile(rf"^\S+ \d+\D(.*\D)?{re.escape(short_title)}$")
         self.sidebar().get_by_role("button", name=pattern).click()
         self.wait_screen(screen_id)
         self.expect_heading_of(screen_id)

@@ -3,7 +3,8 @@
 The issue's requirement: a real browser reloads the page in the middle of a step and everything typed before
 the reload is still there (on screen and in the store). Also: typed text comes back exactly (no HTML
 injection, no Markdown), the Summary screen's PDF download is a real PDF, and a second tab with a stale copy is
-told about the conflict instead of overwriting the first tab's change.
+told about the conflict instead of overwriting the first tab's change. And nothing leaves the machine: over a
+walk through every page and every screen, no request goes to another host than the app's own.
 
 A browser walk costs seconds, so there are few of them and each is whole: what can be checked on one walk is
 checked on it. They share one server and one Chromium, so under pytest-xdist they run together on one worker
@@ -18,6 +19,7 @@ Needs /usr/bin/chromium (apt-get install chromium) and ``pip install playwright 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,12 +29,15 @@ pytest.register_assert_rewrite("tests.browser_support")
 from tests.browser_support import (  # noqa: E402
     OFFICER_FIELD,
     TIMEOUT_MS,
+    Outbound,
     Server,
     Tab,
+    listening_addresses,
     require_browser,
     screen_short_title,
     screenshot,
     wait_for,
+    wait_idle,
 )
 
 require_browser()
@@ -240,3 +245,56 @@ def _download_the_record(tab: Tab, reference: str) -> None:
     assert len(reader.pages) >= 1
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     assert reference in text
+
+
+def test_nothing_leaves_the_machine(context: Any, server: Server, store: Any, make_assessment: Any) -> None:
+    """A walk through every page and every wizard screen of a complete case: every request, WebSocket and icon
+    is the app's own (127.0.0.1:port); anything else is blocked and fails the test. The server listens on
+    loopback only and did not look up the machine's external address at start-up. On the way, the Guidance
+    page's flowchart diagram is shown (screenshot 07-guidance-flowchart for a person to look at)."""
+    import re
+
+    from wizard.guidance import load_guidance
+
+    outbound = Outbound(context, server)
+    a = make_assessment("authorise_with_conditions")
+    a.id = "brw-offline-0001"
+    store.create(a, "test")
+    tab = Tab(context.new_page(), server)
+    page = tab.page
+
+    page.goto(server.url + "/")
+    wait_idle(page)
+    tab.open(a.id, "case")
+    screen_ids = [s.id for s in load_guidance("en").screens]
+    for screen in screen_ids[1:]:  # forward through the whole wizard, as an officer does
+        tab.main().get_by_role("button", name="Next →").click()
+        tab.wait_screen(screen)
+        tab.expect_heading_of(screen)
+        wait_idle(page)
+    for link in ("History", "Guidance", "About", "Assessments"):
+        page.get_by_role("link", name=link, exact=True).click()
+        wait_idle(page)
+        if link == "Guidance":
+            diagram = tab.main().get_by_role("img", name=re.compile(r"^Diagram of the five steps"))
+            expect(diagram).to_be_visible(timeout=TIMEOUT_MS)
+            assert diagram.evaluate("img => img.complete && img.naturalWidth") > 0, "the SVG was drawn"
+            alt = diagram.get_attribute("alt") or ""
+            assert alt.index("4 of 5, Mitigation, flowchart step 5") < alt.index("5 of 5, Overriding risk")
+            expect(tab.main().get_by_text("mitigation (flowchart step 5) comes before overriding risk")) \
+                .to_be_visible()
+            screenshot(page, "07-guidance-flowchart")
+    assert not tab.main().get_by_test_id("stException").count()
+
+    # The tab's icon is served by the app itself.
+    icons = page.evaluate("() => [...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
+    assert icons and all(outbound.is_own(i) for i in icons), icons
+    assert outbound.foreign() == [], f"requests to other hosts (blocked): {outbound.foreign()}"
+    assert len(outbound.requests) > 20 and outbound.websockets, "the walk was recorded"
+    assert tab.dialogs == []
+
+    if Path("/proc/net/tcp").exists():  # Linux: who listens on the port, and where
+        assert listening_addresses(server.port) == ["127.0.0.1"], listening_addresses(server.port)
+    log = server.log()
+    assert f"URL: http://localhost:{server.port}" in log, log
+    assert "External URL" not in log and "Network URL" not in log and "external IP" not in log, log

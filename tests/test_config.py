@@ -62,3 +62,63 @@ def test_the_store_location_is_shown_without_the_password():
     assert "s3cret" not in shown and "db.example:5432/wizard" in shown
     assert store_config.describe("sqlite:////srv/data/assessments.sqlite") == "sqlite:////srv/data/assessments.sqlite"
     assert "s3cret" not in store_config.describe("not a url :// s3cret@")
+
+
+def test_the_tab_icon_is_a_file_in_the_repository():
+    """``page_icon`` names a PNG that is in the repository, so the browser fetches it from the app itself. A
+    ``:material/...`` name made every page load fetch the icon's SVG from fonts.gstatic.com."""
+    import ast
+    import importlib
+
+    tree = ast.parse((ROOT / "streamlit_app.py").read_text(encoding="utf-8"))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and ast.unparse(n.func) == "st.set_page_config"]
+    assert len(calls) == 1
+    icon = {k.arg: k.value for k in calls[0].keywords}["page_icon"]
+    # page_icon=str(NAME) or page_icon=NAME, NAME imported from one of the app's modules
+    if isinstance(icon, ast.Call) and ast.unparse(icon.func) == "str":
+        icon = icon.args[0]
+    assert isinstance(icon, ast.Name), f"page_icon is {ast.unparse(icon)!r}, not a path from the repository"
+    module = next(n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                  and any((a.asname or a.name) == icon.id for a in n.names))
+    path = Path(getattr(importlib.import_module(module), icon.id)).resolve()
+    assert path.is_file() and path.is_relative_to(ROOT), path
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), "a PNG, which every browser shows as a tab icon"
+    assert path.stat().st_size < 20_000
+
+
+def test_the_server_listens_on_loopback_and_looks_up_no_address():
+    """``server.address`` is a loopback address (no other machine can connect), and Streamlit's own start-up
+    banner and its origin check run without asking checkip.amazonaws.com for the external address: run in a
+    separate process (Streamlit's configuration is global) with the lookups replaced by a failure."""
+    import subprocess
+    import sys
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] in ("127.0.0.1", "localhost", "::1")
+    assert config["server"]["headless"] is True  # headless is when Streamlit would look the address up
+    assert config["browser"]["serverAddress"], "set, so the banner needs no lookup even on 0.0.0.0"
+    probe = """
+from streamlit import config, net_util
+from streamlit.web import bootstrap
+from streamlit.web.server import server_util
+
+def lookup(*args, **kwargs):
+    raise SystemExit("LOOKED UP an address")
+
+net_util.get_external_ip = net_util.get_internal_ip = lookup
+config.get_config_options(force_reparse=True)
+print("address", config.get_option("server.address"))
+bootstrap._print_url(False)
+for origin in ("http://127.0.0.1:8501", "http://localhost:8501"):
+    assert server_util.is_url_from_allowed_origins(origin), origin
+config.set_option("server.address", "0.0.0.0", "command-line")  # README: serving an office network
+bootstrap._print_url(False)
+print("done")
+"""
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert f"address {config['server']['address']}" in out
+    assert "URL: http://localhost:8501" in out, out
+    assert "External URL" not in out and "Network URL" not in out and "LOOKED UP" not in out, out
+    assert out.rstrip().endswith("done"), out

@@ -853,3 +853,54 @@ def test_rows_out_of_scope_are_kept_but_not_counted(guidance, make_assessment):
     assert any(r.get("row") == prevalent for r in rows_of(a.answer("seriousness", "forms"))), "nothing is lost"
     assert "unknown_source" not in {f.rule for f in check(guidance, a)}
     assert "S99" not in cited_source_ids(a, guidance)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Open items name their row and column
+
+
+def test_a_table_item_names_each_open_cell_by_row_and_column(guidance, make_assessment):
+    a = make_assessment()
+    edit_row(a, "prevalence", "forms", "forced_child_marriage", prevalent=INSUFFICIENT, arms_involved=None)
+    [item] = open_items(guidance, a, guidance.screen("prevalence"))
+    q = guidance.screen("prevalence").question("forms")
+    col = {c.id: c.label for c in q.columns}
+    form = next(f.label for f in guidance.catalogues.gbv_forms if f.id == "forced_child_marriage")
+    assert (item.key, item.state) == ("forms", "unanswered")
+    assert [(c.row, c.column, c.state) for c in item.each()] == [
+        (form, col["prevalent"], "insufficient"), (form, col["arms_involved"], "unanswered")]
+    assert (item.row, item.column) == (form, col["prevalent"])
+
+
+def test_an_officer_table_names_its_rows_by_number(guidance, make_assessment):
+    a = make_assessment()
+    edit_row(a, "mitigation", "measures", 1, credible=None)
+    [item] = open_items(guidance, a, guidance.screen("mitigation"))
+    credible = next(c.label for c in guidance.screen("mitigation").question("measures").columns if c.id == "credible")
+    assert [(c.row, c.column) for c in item.each()] == [(guidance.t("row_n", n=2), credible)]  # index 1: row 2
+
+
+def test_a_question_or_field_is_its_own_single_cell(guidance):
+    o = open_items(guidance, Assessment(), guidance.screen("prevention"))[0]
+    assert o.each() == (o,) and (o.row, o.column) == (None, None)
+
+
+def test_a_source_without_a_title_is_not_a_source(guidance, make_assessment):
+    screen = guidance.screen("evidence")
+    a = make_assessment()
+    a.evidence.append(Source(id="S8"))
+    [item] = open_items(guidance, a, screen)
+    assert item.key == "sources"
+    assert [(c.row, c.column) for c in item.each()] == [(guidance.t("source_row", id="S8"),
+                                                          screen.field("title").label)]
+    a.evidence = [Source(id="S1")]
+    assert [o.key for o in open_items(guidance, a, screen)] == ["sources"], "one empty source does not count"
+
+
+def test_an_item_without_description_or_category_is_named(guidance, make_assessment):
+    screen = guidance.screen("case")
+    a = make_assessment()
+    a.case.items[1].category = None
+    [item] = open_items(guidance, a, screen)
+    assert [(c.row, c.column) for c in item.each()] == [(guidance.t("item_n", n=2),
+                                                          screen.field("item_category").label)]

@@ -276,8 +276,10 @@ def test_the_step_list_shows_both_numberings_and_marks_completion(store):
     assert "4 of 5 · flowchart step 5" in w.texts()
     w.goto("overriding_risk")
     assert "5 of 5 · flowchart step 4" in w.texts()
-    labels = [b.label for b in w.at.button if (b.key or "").startswith("nav_")]
-    assert labels.index(next(x for x in labels if "[5]" in x)) < labels.index(next(x for x in labels if "[4]" in x))
+    labels = [plain(b.label) for b in w.at.button if (b.key or "").startswith("nav_")]
+    mitigation = next(x for x in labels if "6 · step 5 of the flowchart · " in x)
+    overriding = next(x for x in labels if "7 · step 4 of the flowchart · " in x)
+    assert labels.index(mitigation) < labels.index(overriding)
     w.fill_article6()
     labels = {b.key: b.label for b in w.at.button if (b.key or "").startswith("nav_")}
     assert labels["nav_article6"].startswith("✓") and labels["nav_prevalence"].startswith("○")
@@ -336,8 +338,11 @@ def test_history_page_shows_who_changed_what(store, make_assessment):
     w.at.switch_page("wizard/ui/pages/history.py").run()
     assert not w.at.exception
     table = w.at.dataframe[0].value
-    assert "case.reference" in set(table.iloc[:, 4])
-    assert "Officer Lin" in set(table.iloc[:, 1])
+    g = load_guidance("en")
+    assert f"Case › {g.screen('case').field('reference').label}" in set(table[g.t("col_where")])
+    assert "case.reference" not in set(table[g.t("col_where")]), "paths only in the experts' fold"
+    assert "Officer Lin" in set(table[g.t("col_who")])
+    assert "case.reference" in set(w.at.dataframe[1].value[g.t("col_path")])
 
 
 def test_training_assessment_is_marked(store):

@@ -7,13 +7,13 @@ information" (a state of its own: it is listed, but it is an answer).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from wizard import contract as c
 from wizard.guidance_schema import Guidance, Question, Screen
 from wizard.model import INSUFFICIENT, Assessment
-from wizard.tables import cell_empty, rows_of, table_row_keys
+from wizard.tables import cell_empty, form_label, rows_of, table_row_keys
 
 State = Literal["answered", "unanswered", "insufficient"]
 
@@ -26,6 +26,21 @@ class Open:
     key: str
     label: str
     state: Literal["unanswered", "insufficient"]
+    row: str | None = None  # the row's label (a form of violence, "Row 2", "Source S3"), for a table
+    column: str | None = None  # the column's (or a row's field's) label
+    # For a table or list: each open cell with its own row, column and state (the first names ``row``/``column``).
+    cells: tuple[Open, ...] = field(default=(), compare=False)
+
+    def each(self) -> tuple[Open, ...]:
+        """The item cell by cell: what an officer has to answer, one place each."""
+        return self.cells or (self,)
+
+
+def _with_cells(screen_id: str, key: str, label: str, state: Literal["unanswered", "insufficient"],
+                cells: list[Open]) -> Open:
+    first = cells[0] if cells else None
+    return Open(screen_id, key, label, state, first.row if first else None, first.column if first else None,
+                tuple(cells))
 
 
 # --- what each outcome requires ------------------------------------------------------------------------------
@@ -86,6 +101,34 @@ def question_state(guidance: Guidance, a: Assessment, screen: Screen, q: Questio
     return "answered"
 
 
+def open_cells(guidance: Guidance, a: Assessment, screen: Screen, q: Question) -> list[Open]:
+    """The open cells of a table question, row by row in screen order, each with its row and column label.
+
+    The same reading as ``question_state``: every choice column of a row in scope, except that a row whose
+    first choice (its gate) is "no" needs nothing more.
+    """
+    ans = a.answer(screen.id, q.id)
+    if q.type != "table" or ans.insufficient:
+        return []
+    choice_cols = [col for col in q.columns if col.type == "choice"]
+    keys = table_row_keys(guidance, a, q)
+    if keys is None:
+        labelled = [(guidance.t("row_n", n=i + 1), r) for i, r in enumerate(rows_of(ans))]
+    else:
+        by_key = {r.get("row"): r for r in rows_of(ans)}
+        labelled = [(form_label(guidance, k), by_key.get(k, {})) for k in keys]
+    out: list[Open] = []
+    for row_label, row in labelled:
+        gate = row.get(choice_cols[0].id) if choice_cols else None
+        for col in choice_cols[:1] if gate == "no" else choice_cols:
+            value = row.get(col.id)
+            if cell_empty(value):
+                out.append(Open(screen.id, q.id, q.label, "unanswered", row_label, col.label))
+            elif value == INSUFFICIENT:
+                out.append(Open(screen.id, q.id, q.label, "insufficient", row_label, col.label))
+    return out
+
+
 def open_items(guidance: Guidance, a: Assessment, screen: Screen) -> list[Open]:
     """What is still open on one screen, in the order the screen shows it."""
     out: list[Open] = []
@@ -101,8 +144,13 @@ def open_items(guidance: Guidance, a: Assessment, screen: Screen) -> list[Open]:
         for field in c.CASE_FIELDS:
             if field.id != "items":
                 typed(field.id, getattr(case, field.id))
-        if not case.items or any(not i.description or i.category is None for i in case.items):
-            out.append(Open(screen.id, "items", screen.field("items").label, "unanswered"))
+        item_cells = [Open(screen.id, "items", screen.field("items").label, "unanswered",
+                           guidance.t("item_n", n=n + 1), screen.field(name).label)
+                       for n, i in enumerate(case.items)
+                       for name, empty in (("item_description", not (i.description or "").strip()),
+                                           ("item_category", i.category is None)) if empty]
+        if not case.items or item_cells:
+            out.append(_with_cells(screen.id, "items", screen.field("items").label, "unanswered", item_cells))
     elif screen.kind == c.ARTICLE6.kind:
         for key, part in a.article6.parts().items():
             typed(key, part.answer)
@@ -113,12 +161,17 @@ def open_items(guidance: Guidance, a: Assessment, screen: Screen) -> list[Open]:
         for q in screen.questions:
             state = question_state(guidance, a, screen, q)
             if state == "insufficient" or (state == "unanswered" and q.required):
-                out.append(Open(screen.id, q.id, q.label, state))
+                cells = [o for o in open_cells(guidance, a, screen, q) if q.required or o.state == "insufficient"]
+                out.append(_with_cells(screen.id, q.id, q.label, state, cells))
         if screen.id == c.OVERRIDING_RISK.id:
             typed(c.OVERRIDING_FINDING.id, a.determination.overriding_risk)
     elif screen.kind == c.EVIDENCE.kind:
-        if not a.evidence:
-            out.append(Open(screen.id, c.SOURCES.id, screen.field(c.SOURCES.id).label, "unanswered"))
+        # A source with no title is not a source yet: it neither completes the register nor goes unnoticed.
+        label = screen.field(c.SOURCES.id).label
+        untitled = [Open(screen.id, c.SOURCES.id, label, "unanswered", guidance.t("source_row", id=s.id),
+                         screen.field("title").label) for s in a.evidence if not (s.title or "").strip()]
+        if untitled or not a.evidence:
+            out.append(_with_cells(screen.id, c.SOURCES.id, label, "unanswered", untitled))
     elif screen.kind == c.DETERMINATION.kind:
         d = a.determination
         needed = outcome_requires(a)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import streamlit as st
@@ -17,8 +18,8 @@ from wizard.model import (
     RELIABILITIES,
     SOURCE_TYPES,
 )
-from wizard.ui import inputs
-from wizard.ui.session import OpenDoc, commit, on_widget_change, widget_key
+from wizard.ui import inputs, labels
+from wizard.ui.session import OpenDoc, commit, goto, on_widget_change, widget_key
 from wizard.ui.text import md
 
 
@@ -231,29 +232,57 @@ def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
               on_click=commit, args=(doc, Edit.append_to("consultations")))
 
 
+def open_item_where(g: Guidance, o: flow.Open) -> str:
+    """Screen › question › row › column, in the screen's words (plain text: escape before showing)."""
+    parts = [flow.screen_label_for(g, o.screen_id), o.label, o.row, o.column]
+    return labels.SEP.join(p for p in parts if p)
+
+
+def _open_item_lines(g: Guidance, items: list[flow.Open], prefix: str) -> None:
+    """One line per open cell, each with a button that goes to its screen."""
+    for n, o in enumerate(c for item in items for c in item.each()):
+        text, button = st.columns([5, 1], vertical_alignment="center")
+        text.markdown(f"- {md(open_item_where(g, o))}")
+        title = g.screen(o.screen_id)
+        button.button(g.t("go_to_screen", screen=title.short_title or title.title), key=f"{prefix}_{n}_{o.screen_id}",
+                      on_click=goto, args=(o.screen_id,), width="stretch")
+
+
 def summary(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     items = [o for s in g.screens for o in doc.open_items(g)[s.id]]
     findings = doc.findings(g)
     titles = {s.id: flow.screen_label(g, s) for s in g.screens}
+    blockers = flow.blocking(findings)
+
+    # What stops finalising comes first, in red: nothing reassuring is said above it.
+    st.subheader(g.t("summary_blocking"))
+    if not blockers:
+        st.success(g.t("summary_no_blocking"))
+    for n, fnd in enumerate(blockers):
+        text, button = st.columns([5, 1], vertical_alignment="center")
+        text.error(md(f"{titles.get(fnd.screen_id, fnd.screen_id)}: {fnd.message}"))
+        if fnd.screen_id in titles:
+            target = g.screen(fnd.screen_id)
+            button.button(g.t("go_to_screen", screen=target.short_title or target.title),
+                          key=f"blocking_{n}_{fnd.screen_id}", on_click=goto, args=(fnd.screen_id,), width="stretch")
 
     st.subheader(g.t("summary_unanswered"))
-    unanswered = [o for o in items if o.state == "unanswered"]
+    unanswered = [c for o in items for c in o.each() if c.state == "unanswered"]
     if not unanswered:
         st.success(g.t("summary_all_answered"))
-    for o in unanswered:
-        st.markdown(f"- {md(titles[o.screen_id])}: {md(o.label)}")
+    _open_item_lines(g, unanswered, "unanswered")
     st.subheader(g.t("summary_insufficient"))
-    insufficient = [o for o in items if o.state == "insufficient"]
+    # A table that is open for an empty cell may also hold cells answered "insufficient information".
+    insufficient = [c for o in items for c in o.each() if c.state == "insufficient"]
     if not insufficient:
         st.success(g.t("summary_none_insufficient"))
-    for o in insufficient:
-        st.markdown(f"- {md(titles[o.screen_id])}: {md(o.label)}")
+    _open_item_lines(g, insufficient, "insufficient")
     st.subheader(g.t("summary_warnings"))
+    warnings = [f for f in findings if f not in blockers]
     if not findings:
         st.success(g.t("summary_no_warnings"))
-    for fnd in findings:
-        text = md(f"{titles.get(fnd.screen_id, fnd.screen_id)}: {fnd.message}")
-        (st.error if fnd.severity == "error" else st.warning)(text)
+    for fnd in warnings:
+        st.warning(md(f"{titles.get(fnd.screen_id, fnd.screen_id)}: {fnd.message}"))
     record_download(doc, g, screen)
 
 
@@ -262,9 +291,13 @@ def record_download(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
 
     record_text = g.screen("summary").field("record")  # one wording for the record wherever it is offered
     st.subheader(md(record_text.label))
-    if record_text.help:
-        st.caption(md(record_text.help))
     a = doc.assessment
+    if a.status == "final":  # the guidance's help speaks of a draft; a final record says what it is
+        when = a.finalised_at or a.updated_at
+        st.caption(md(g.t("record_final_help", n=a.revision,
+                          date=when.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if when else "—")))
+    elif record_text.help:
+        st.caption(md(record_text.help))
     missing = record.missing_glyphs(a)
     if missing:
         chars = " ".join(sorted({ch for _path, text in missing for ch in text}))
@@ -274,7 +307,9 @@ def record_download(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         size = st.radio(g.t("page_size"), ["A4", "letter"], horizontal=True, key=f"pdf_size_{screen.id}")
     with right:
         annex = st.checkbox(g.t("include_annex"), key=f"pdf_annex_{screen.id}")
-    name = f"{(a.case.reference or a.id).replace('/', '-')}-rev{a.revision}-{a.status}.pdf"
+    # Reference, revision, status and the time of the saved state: two drafts never share a name.
+    name = labels.record_file_name(g, a.case.reference, a.id, a.revision, a.status,
+                                   a.finalised_at if a.status == "final" and a.finalised_at else doc.saved_at)
     st.download_button(g.t("download_pdf"), data=lambda: record.build_pdf(a, g, page_size=size, annex=annex),
                        file_name=name, mime="application/pdf", on_click="ignore", key=f"pdf_{screen.id}",
                        type="primary")
@@ -294,9 +329,11 @@ def determination(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         inputs.choice(doc, g, widget_key(doc, screen.id, "outcome"), f("outcome").label, outcomes, d.outcome,
                       "determination.outcome", help=f("outcome").help, insufficient=False,
                       horizontal=False)
-        if d.outcome:
-            needs = ", ".join(f(name).label for name in flow.outcome_requires(a))
-            st.caption(g.t("outcome_requires", fields=md(needs)))
+        if d.outcome:  # only what is still missing; nothing once everything is there
+            still_open = {o.key for o in doc.open_items(g)[screen.id]}
+            missing = [f(name).label for name in flow.outcome_requires(a) if name in still_open]
+            if missing:
+                st.caption(g.t("outcome_requires", fields=md(", ".join(missing))))
         ground = None if d.gbv_ground is None else ("yes" if d.gbv_ground else "no")
         inputs.choice(doc, g, widget_key(doc, screen.id, "gbv_ground"), f("gbv_ground").label, yes_no, ground,
                       "determination.gbv_ground", old=d.gbv_ground, to_model=_yes_to_bool, help=f("gbv_ground").help,

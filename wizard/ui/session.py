@@ -22,6 +22,7 @@ from wizard.guidance import cached_guidance
 from wizard.guidance_schema import Guidance, GuidanceError
 from wizard.model import Assessment
 from wizard.store import Conflict, Locked, NotFound, Store, Stored, StoreError
+from wizard.ui import labels
 
 
 @dataclass
@@ -85,7 +86,9 @@ def language() -> str:
 
 def actor_default() -> str:
     """The name this session gave, or the one carried in the URL (?by=) across a refresh."""
-    return st.session_state.get("actor") or st.query_params.get("by") or ""
+    if "actor" in st.session_state:
+        return st.session_state["actor"] or ""
+    return (st.query_params.get("by") or "").strip()
 
 
 def actor() -> str:
@@ -101,11 +104,33 @@ def set_actor() -> None:
     st.session_state["actor"] = name
     if name:
         st.query_params["by"] = name
+    else:
+        st.query_params.pop("by", None)
+
+
+def name_field(label: str) -> None:
+    """The sidebar name box, the session's name and ``?by=`` kept as one: whichever was given first wins.
+
+    The name is seeded once from the URL (a refresh, a bookmark), then lives in the session, so a page whose
+    URL has lost ``?by=`` (the top bar's links drop the query) still knows it, and puts it back.
+    """
+    if "actor" not in st.session_state:
+        st.session_state["actor"] = (st.query_params.get("by") or "").strip()
+    if "actor_input" not in st.session_state:  # first run, or the widget's state was dropped
+        st.session_state["actor_input"] = st.session_state["actor"]
+    st.text_input(label, key="actor_input", on_change=set_actor)
+    name = st.session_state["actor"]
+    if name and st.query_params.get("by") != name:
+        st.query_params["by"] = name
 
 
 def current() -> OpenDoc | None:
-    """The assessment named in the URL, loaded from the store when this session has not got it yet."""
-    aid = st.query_params.get("aid")
+    """The open assessment: the one named in the URL, or else the one this session had open.
+
+    The top bar's page links drop the URL's query, so the id is kept in the session as well, and put back in
+    the URL (``?aid=``) so that a refresh or a bookmark of any page finds it again.
+    """
+    aid = st.query_params.get("aid") or st.session_state.get("aid")
     doc: OpenDoc | None = st.session_state.get("doc")
     if not aid:
         return None
@@ -114,14 +139,40 @@ def current() -> OpenDoc | None:
             stored = store().get(aid)
         except NotFound:
             st.session_state.pop("doc", None)
+            st.session_state.pop("aid", None)
             return None
         doc = OpenDoc(stored=stored, saved_at=stored.saved_at)
         st.session_state["doc"] = doc
+    st.session_state["aid"] = aid
+    if st.query_params.get("aid") != aid:
+        st.query_params["aid"] = aid
+    name = actor_default()
+    if name and st.query_params.get("by") != name:
+        st.query_params["by"] = name
     return doc
+
+
+def goto(screen_id: str) -> None:
+    """Show one screen of the open assessment; remembered for the session as well as in the URL (?screen=)."""
+    st.query_params["screen"] = screen_id
+    st.session_state["screen"] = (st.session_state.get("aid"), screen_id)
+
+
+def current_screen(screen_ids: list[str]) -> str:
+    """The screen to show: the URL's, else the one last shown of this assessment in this session, else the first."""
+    wanted = st.query_params.get("screen")
+    if wanted not in screen_ids:
+        aid, last = st.session_state.get("screen") or (None, None)
+        wanted = last if aid == st.session_state.get("aid") and last in screen_ids else screen_ids[0]
+    st.session_state["screen"] = (st.session_state.get("aid"), wanted)
+    if st.query_params.get("screen") != wanted:
+        st.query_params["screen"] = wanted
+    return wanted
 
 
 def open_assessment(stored: Stored) -> None:
     st.session_state["doc"] = OpenDoc(stored=stored, saved_at=stored.saved_at)
+    st.session_state["aid"] = stored.assessment.id
 
 
 def widget_key(doc: OpenDoc, *parts: object) -> str:
@@ -196,8 +247,12 @@ def resolve_conflict(doc: OpenDoc, keep_mine: bool) -> None:
         # against the version just loaded.
         _save(doc, merged.assessment, list(merged.applied))
     if merged.not_applied:
-        note = guidance().t("conflict_not_reapplied", n=len(merged.not_applied),
-                            fields=", ".join(n.edit.path for n in merged.not_applied))
+        g = guidance()
+        # tests/test_ui_conflicts.py pins the paths in this sentence; the screens' words follow it.
+        note = g.t("conflict_not_reapplied", n=len(merged.not_applied),
+                   fields=", ".join(n.edit.path for n in merged.not_applied))
+        note += "\n\n" + g.t("conflict_not_reapplied_where",
+                              where="; ".join(labels.where(g, n.edit.path) for n in merged.not_applied))
         doc.error = f"{doc.error}\n\n{note}" if doc.error else note
 
 

@@ -7,19 +7,25 @@ import streamlit as st
 from wizard import flow, service
 from wizard.guidance_schema import Guidance, Screen
 from wizard.store import StoreError
-from wizard.ui import guidance_changes, guidance_panel, screens, session
+from wizard.ui import flowchart_view, guidance_changes, guidance_panel, labels, screens, session
 from wizard.ui.session import OpenDoc
 from wizard.ui.text import md, shorten
 
 
 def _goto(screen_id: str) -> None:
-    st.query_params["screen"] = screen_id
+    session.goto(screen_id)
 
 
 def _mark(g: Guidance, doc: OpenDoc, screen: Screen) -> str:
+    """One mark per screen, as the legend under the list explains it."""
     open_items = doc.open_items(g)
+    blockers = flow.blocking(doc.findings(g))
     if screen.kind == "summary":  # nothing to answer here: it is done when the whole assessment is
+        if blockers:
+            return g.t("blocked_mark")
         return g.t("complete_mark") if not any(open_items.values()) else g.t("open_mark")
+    if any(b.screen_id == screen.id for b in blockers):
+        return g.t("blocked_mark")
     items = open_items[screen.id]
     if not items:
         return g.t("complete_mark")
@@ -28,15 +34,27 @@ def _mark(g: Guidance, doc: OpenDoc, screen: Screen) -> str:
     return g.t("open_mark")
 
 
+def nav_label(g: Guidance, index: int, screen: Screen) -> str:
+    """E.g. "6 · step 5 of the flowchart · Mitigation": both numberings, readable without a key."""
+    title = screen.short_title or screen.title
+    if screen.flowchart_step is None:
+        return g.t("nav_screen", index=index, title=title)
+    return g.t("nav_step", index=index, flowchart=screen.flowchart_step, title=title)
+
+
 def _sidebar(g: Guidance, doc: OpenDoc, active: Screen) -> None:
     with st.sidebar:
         st.markdown(f"**{g.t('screens_heading')}**")
         for pos in flow.positions(g):
             s = pos.screen
-            prefix = f"{pos.index}. " if s.flowchart_step is None else f"{pos.index}. [{s.flowchart_step}] "
-            label = f"{_mark(g, doc, s)} {prefix}{s.short_title or s.title}"
+            label = f"{_mark(g, doc, s)} {md(nav_label(g, pos.index, s))}"
             st.button(label, key=f"nav_{s.id}", on_click=_goto, args=(s.id,), width="stretch",
                       type="primary" if s.id == active.id else "secondary")
+        st.caption(md(g.t("marks_legend", complete=g.t("complete_mark"), open=g.t("open_mark"),
+                          insufficient=g.t("insufficient_mark"), blocked=g.t("blocked_mark"))))
+        # The five steps as a diagram: where the officer is, what is done, and the two steps in swapped order.
+        flowchart_view.show(g, current=active.id, compact=True,
+                            done={sid for sid, items in doc.open_items(g).items() if not items})
         with st.expander(g.t("order_heading")):
             st.caption(md(g.meta.order_reason))
 
@@ -64,11 +82,17 @@ def _conflict(g: Guidance, doc: OpenDoc) -> None:
     assert c is not None
     with st.container(border=True):
         st.error(g.t("conflict_title"))
-        st.write(g.t("conflict_body", mine=doc.stored.version, theirs=c.current.version))
-        rows = [{g.t("col_field"): ch.path, g.t("col_old"): shorten(ch.old), g.t("col_new"): shorten(ch.new),
-                 g.t("col_who"): ch.actor} for ch in c.changes]
+        st.write(g.t("conflict_body"))
+        rows = [{g.t("col_where"): labels.where(g, ch.path), g.t("col_old"): shorten(labels.value(g, ch.path, ch.old)),
+                 g.t("col_new"): shorten(labels.value(g, ch.path, ch.new)), g.t("col_who"): ch.actor}
+                for ch in c.changes]
         if rows:
             st.dataframe(rows, hide_index=True, width="stretch")
+        with st.expander(g.t("paths_heading")):  # for experts: what the store holds, by field path
+            st.caption(g.t("conflict_versions", mine=doc.stored.version, theirs=c.current.version))
+            st.dataframe([{g.t("col_path"): ch.path, g.t("col_old_stored"): shorten(ch.old),
+                           g.t("col_new_stored"): shorten(ch.new)} for ch in c.changes],
+                         hide_index=True, width="stretch")
         left, right = st.columns(2)
         left.button(g.t("conflict_keep_theirs"), key="conflict_theirs", on_click=session.resolve_conflict,
                     args=(doc, False))
@@ -149,11 +173,7 @@ def main() -> None:
         st.info(g.t("not_found", id=aid) if aid else g.t("no_assessment_open"))
         st.page_link("wizard/ui/pages/assessments.py", label=g.t("nav_assessments"))
         return
-    ids = [s.id for s in g.screens]
-    screen_id = st.query_params.get("screen")
-    if screen_id not in ids:
-        screen_id = ids[0]
-    screen = g.screen(screen_id)
+    screen = g.screen(session.current_screen([s.id for s in g.screens]))
     _sidebar(g, doc, screen)
     _header(g, doc)
 

@@ -55,7 +55,12 @@ def _import(g: Guidance) -> None:
         stored = service.import_file(session.store(), g, upload.name, upload.getvalue(), session.actor(),
                                      as_new=bool(st.session_state.get("import_as_new")))
     except StoreError as err:
-        st.session_state["list_error"] = g.t("import_refused", error=md(str(err)))
+        reason = str(err)
+        if reason.startswith("format_version:"):  # not an export of this tool at all: say so in words
+            st.session_state["list_error"] = g.t("import_refused", error=g.t("import_not_an_export"))
+            st.session_state["list_error_details"] = md(reason)
+        else:
+            st.session_state["list_error"] = g.t("import_refused", error=md(reason))
         return
     a = stored.assessment
     st.session_state["list_notice"] = g.t("import_done", ref=md(a.case.reference or a.id), id=a.id)
@@ -93,12 +98,19 @@ def main() -> None:
     for key, show in (("list_error", st.error), ("list_notice", st.success)):
         if st.session_state.get(key):
             show(st.session_state.pop(key))
+    details = st.session_state.pop("list_error_details", None)
+    if details:
+        with st.expander(g.t("import_details")):
+            st.caption(details)
 
     with st.container(border=True):
         st.markdown(f"**{g.t('new_assessment')}**")
         st.checkbox(g.t("new_training"), key="new_training")
-        st.button(g.t("create"), key="create", on_click=_create, args=(g,), type="primary",
-                  disabled=session.actor() == session.UNNAMED)
+        unnamed = session.actor() == session.UNNAMED
+        st.button(g.t("create"), key="create", on_click=_create, args=(g,), type="primary", disabled=unnamed,
+                  help=g.t("create_needs_name") if unnamed else None)
+        if unnamed:  # a disabled button says what it waits for
+            st.caption(g.t("create_needs_name"))
 
     with st.expander(g.t("import_title")):
         st.file_uploader(g.t("import_title"), type=["json", "pdf"], key="import_file",

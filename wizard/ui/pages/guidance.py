@@ -121,6 +121,11 @@ if g is not None:
     st.download_button(g.t("factsheet_download"), key="factsheet_pdf", on_click="ignore", icon=":material/download:",
                        data=lambda: factsheet.build_factsheet(g), file_name=factsheet.file_name(g),
                        mime="application/pdf", help=g.t("factsheet_download_help", version=g.version))
+    # Flowchart diagram
+    from wizard.ui import flowchart_view  # an SVG drawn here, shown as an image: nothing fetched, no HTML
+
+    st.markdown(f"**{md(g.t('flowchart_view_heading'))}**")
+    flowchart_view.show(g, current=None, done=set())
     with st.expander(g.t("order_heading")):
         st.markdown(md(g.meta.order_reason))
     all_items = _items(g.stamp, g.language, g)

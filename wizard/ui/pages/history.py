@@ -6,7 +6,7 @@ import streamlit as st
 
 from wizard import service
 from wizard.store import StoreError
-from wizard.ui import session
+from wizard.ui import labels, session
 from wizard.ui.text import md, shorten
 
 
@@ -36,14 +36,22 @@ def main() -> None:
             if rev.status == "final":
                 st.download_button(g.t("view_revision", n=rev.revision),
                                    data=lambda r=rev.revision: service.render_pdf(g, store.load_revision(a.id, r)),
-                                   file_name=g.t("revision_pdf_name", ref=a.case.reference or a.id, n=rev.revision),
+                                   file_name=labels.record_file_name(g, a.case.reference, a.id, rev.revision,
+                                                                     "final", rev.finalised_at),
                                    mime="application/pdf", on_click="ignore", key=f"rev_pdf_{rev.revision}")
     st.subheader(g.t("events_heading"))
-    rows = [{g.t("col_when"): f"{e.at:%Y-%m-%d %H:%M:%S}", g.t("col_who"): e.actor,
-             g.t("col_action"): g.ui.get(f"action_{e.action}", e.action), g.t("col_revision"): e.revision,
-             g.t("col_field"): e.path or "", g.t("col_old"): shorten(e.old, 200),
-             g.t("col_new"): shorten(e.new or e.note, 200)} for e in reversed(events)]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    # Newest first, as the heading promises (the store gives the log newest first), in the screens' words.
+    shown = [{g.t("col_when"): f"{e.at:%Y-%m-%d %H:%M:%S}", g.t("col_who"): e.actor,
+              g.t("col_action"): g.ui.get(f"action_{e.action}", e.action), g.t("col_revision"): e.revision,
+              g.t("col_where"): labels.where(g, e.path),
+              g.t("col_old"): shorten(labels.value(g, e.path, e.old) if e.path else "", 200),
+              g.t("col_new"): shorten(labels.value(g, e.path, e.new) if e.path else (e.note or ""), 200)}
+             for e in events]
+    st.dataframe(shown, hide_index=True, width="stretch", key="history_events")
+    with st.expander(g.t("paths_heading")):  # for experts: the stored paths and values, as the log keeps them
+        st.dataframe([{g.t("col_when"): f"{e.at:%Y-%m-%d %H:%M:%S}", g.t("col_path"): e.path or "",
+                       g.t("col_old_stored"): shorten(e.old, 200), g.t("col_new_stored"): shorten(e.new or e.note, 200)}
+                      for e in events], hide_index=True, width="stretch", key="history_paths")
 
 
 main()
