@@ -245,6 +245,10 @@ def _download_the_record(tab: Tab, reference: str) -> None:
     assert len(reader.pages) >= 1
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     assert reference in text
+    # The downloaded record verifies with the command line, as a clerk or an auditor would check it.
+    from wizard.cli import main as cli
+
+    assert cli(["verify", str(download.value.path())]) == 0
 
 
 def test_nothing_leaves_the_machine(context: Any, server: Server, store: Any, make_assessment: Any) -> None:
