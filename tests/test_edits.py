@@ -261,3 +261,15 @@ def test_my_later_edits_are_judged_against_my_earlier_ones():
     assert result.applied == tuple(mine)
     assert _rows(result.assessment) == [{"measure": "post_shipment_verification", "implementer": "Embassy staff",
                                          "verification": "Yearly", "credible": "yes"}]
+
+
+def test_removing_an_item_takes_its_outcome_with_it_and_moves_the_others_up():
+    from wizard.model import Assessment, Item, ItemOutcome
+
+    a = Assessment()
+    a.case.items = [Item(description="rifles"), Item(description="ammunition"), Item(description="scopes")]
+    a.determination.item_outcomes = [ItemOutcome(item=0, outcome="refuse"), ItemOutcome(item=1, outcome="suspend"),
+                                     ItemOutcome(item=2, outcome="authorise")]
+    after = apply(a, Edit.remove_at("case.items.1", a.case.items[1]))
+    assert [i.description for i in after.case.items] == ["rifles", "scopes"]
+    assert [(o.item, o.outcome) for o in after.determination.item_outcomes] == [(0, "refuse"), (1, "authorise")]

@@ -27,7 +27,7 @@ from wizard.flow import (
     step_positions,
     table_row_keys,
 )
-from wizard.model import INSUFFICIENT, Answer, Assessment, Source
+from wizard.model import INSUFFICIENT, Answer, Assessment, ItemOutcome, Source
 
 ORDER = ["case", "article6", "prevalence", "seriousness", "prevention", "mitigation", "overriding_risk",
          "evidence", "summary", "determination"]
@@ -403,6 +403,16 @@ class Case:
 
 AGE_LIMIT = timedelta(days=EVIDENCE_MAX_AGE_YEARS * 365)
 
+
+def _items(*outcomes: str, overall: str | None = "") -> Callable[[Assessment], None]:
+    """Decide item by item: ``outcomes[i]`` for item i (the case has two items); ``overall`` restates the
+    licence's outcome ("" leaves it as it is)."""
+    def apply(a: Assessment) -> None:
+        a.determination.item_outcomes = [ItemOutcome(item=i, outcome=o) for i, o in enumerate(outcomes)]
+        if overall != "":
+            a.determination.outcome = overall
+    return apply
+
 FIRES: dict[str, Case] = {
     "art6_prohibits": Case("authorise_with_conditions", _set("article6.p3.answer", "yes"), "determination",
                            "error"),
@@ -451,6 +461,22 @@ FIRES: dict[str, Case] = {
     "no_consultation": Case("refuse", _set("consultations", []), "evidence"),
     "review_date_past": Case("authorise", lambda a: _set("determination.review_date", day(a))(a),
                              "determination"),
+    # Outcomes decided item by item (the case has two items, 0 and 1).
+    "item_outcome_unknown_item": Case(
+        "authorise_with_conditions", _items(*["authorise_with_conditions"] * 3), "determination", "error",
+        says="item 3"),
+    "item_outcomes_disagree_with_overall": Case(
+        "authorise_with_conditions", _items("authorise_with_conditions", "refuse_other"), "determination", "error",
+        says="9x19 mm ball ammunition"),
+    "item_art6_prohibits": Case("refuse", _items("refuse_art6", "refuse_other"), "determination", "error",
+                                prohibited=True, says="Item 2 (9x19 mm ball ammunition)"),
+    "item_art6_refusal_without_prohibition": Case("refuse", _items("refuse", "refuse_art6"), "determination",
+                                                  "error", says="Item 2"),
+    "item_overriding_requires_refusal": Case("refuse", _items("refuse", "authorise_with_conditions"),
+                                             "determination", "error", says="Item 2"),
+    "item_refusal_without_ground": Case(  # the finding is "insufficient information": pistols suspended
+        "suspend", _items("suspend", "refuse"), "determination", "error",
+        says="Item 2 (9x19 mm ball ammunition) is refused under Art. 7(3)"),
 }
 
 
@@ -740,7 +766,11 @@ def test_error_rules_are_exactly_these():
     errors = {r for r, c in FIRES.items() if c.severity == "error"}
     assert errors == {"no_outcome", "outcome_needs", "art6_prohibits", "art6_insufficient",
                       "art6_refusal_without_prohibition", "overriding_requires_refusal", "refusal_without_ground",
-                      "unknown_source"}
+                      "unknown_source",
+                      # outcomes decided item by item
+                      "item_outcome_unknown_item", "item_outcomes_disagree_with_overall", "item_art6_prohibits",
+                      "item_art6_refusal_without_prohibition", "item_overriding_requires_refusal",
+                      "item_refusal_without_ground"}
     assert errors == {r.id for r in flow.RULES if r.severity == "error"}
 
 

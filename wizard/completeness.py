@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from wizard import contract as c
+from wizard import item_outcomes as io
 from wizard.guidance_schema import Guidance, Question, Screen
 from wizard.model import INSUFFICIENT, Assessment
 from wizard.tables import cell_empty, form_label, rows_of, table_row_keys
@@ -62,10 +63,15 @@ def outcome_requires(a: Assessment, outcome: str | None = None) -> tuple[str, ..
     """The determination fields the chosen (or given) outcome needs, in the order the screen shows them.
 
     Under an Article 6 prohibition the Art. 7 path does not apply, so no overriding-risk finding is needed.
+    The outcome is the licence's: the one stated, else the one every item shares (``item_outcomes``).
     """
-    outcome = outcome if outcome is not None else a.determination.outcome
+    outcome = outcome if outcome is not None else io.overall_outcome(a)
     needed = OUTCOME_REQUIRES.get(outcome or "", BEFORE_OUTCOME)
     return tuple(n for n in needed if not (n == "overriding_risk" and a.article6.prohibited))
+
+
+ITEM_OUTCOMES_LABEL = "item_outcomes_label"
+"""The ui.yaml key naming the outcomes decided item by item (open items, findings, the screen, the record)."""
 
 
 # --- open items ----------------------------------------------------------------------------------------------
@@ -177,7 +183,14 @@ def open_items(guidance: Guidance, a: Assessment, screen: Screen) -> list[Open]:
         needed = outcome_requires(a)
         if "overriding_risk" in needed:  # asked first on the screen
             typed("overriding_risk", d.overriding_risk)
-        typed("outcome", d.outcome)
+        typed("outcome", io.overall_outcome(a))
+        pending = io.undecided(a)  # deciding item by item: every item needs its own outcome
+        if pending:
+            label = guidance.t(ITEM_OUTCOMES_LABEL)
+            out.append(_with_cells(screen.id, "item_outcomes", label, "unanswered",
+                                   [Open(screen.id, "item_outcomes", label, "unanswered",
+                                         guidance.t("item_n", n=i + 1), screen.field("outcome").label)
+                                    for i in pending]))
         for name in needed:
             if name != "overriding_risk":
                 typed(name, getattr(d, name))

@@ -141,6 +141,16 @@ SOURCES = FieldRef(EVIDENCE, "sources")
 DETERMINATION_FIELDS = {f: FieldRef(DETERMINATION, f) for f in (
     "overriding_risk", "outcome", "gbv_ground", "reasons", "conditions", "reassessment_triggers")}
 RECORD = FieldRef(SUMMARY, "record")
+# Outcomes decided item by item (wizard/item_outcomes.py): the strings the screen, the checks and the record show.
+ITEM_OUTCOME_STRINGS = {
+    UiRef("item_outcomes_label"): ("completeness", "rule outcome_needs", "ui item outcomes"),
+    UiRef("item_named"): ("rules on item outcomes",),
+    **{UiRef(k): ("ui item outcomes",) for k in ("item_outcomes_toggle", "item_outcomes_toggle_help",
+                                                  "item_outcome_note", "item_outcomes_follow",
+                                                  "item_outcomes_state_overall", "item_outcomes_no_items")},
+    **{UiRef(f"record_{k}"): ("record",) for k in ("item_outcomes", "item_outcome", "item_note", "item_follows",
+                                                    "item_undecided", "item_unknown")},
+}
 
 MODULE_NEEDS: dict[Ref, tuple[str, ...]] = {
     CASE: ("completeness", "ui screens", "record"),
@@ -152,6 +162,7 @@ MODULE_NEEDS: dict[Ref, tuple[str, ...]] = {
     **{f: ("completeness",) for f in (*CASE_FIELDS, *ARTICLE6_FIELDS, OVERRIDING_FINDING, SOURCES,
                                        *DETERMINATION_FIELDS.values())},
     RECORD: ("ui screens (record download)",),
+    **ITEM_OUTCOME_STRINGS,
 }
 
 

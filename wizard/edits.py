@@ -122,6 +122,8 @@ def _apply_field(a: Assessment, data: dict[str, Any], parts: list[str], edit: Ed
     parent, last = _walk(data, parts[:-1], edit), parts[-1]
     if edit.op == "remove":
         _remove(parent, last, edit)
+        if parts[:-1] == ["case", "items"]:
+            _follow_removed_item(data, int(last))
     elif isinstance(parent, dict) and last in parent:  # the dump holds every field, so a new key is unknown
         parent[last] = _json(edit.new, edit)
     elif isinstance(parent, list) and _index(last, parent) is not None:
@@ -185,6 +187,15 @@ def _remove(parent: Any, last: str, edit: Edit) -> None:
     if parent[int(last)] != _json(edit.old, edit):
         raise Stale(edit, "the element there is no longer the one shown, so it was not removed")
     del parent[int(last)]
+
+
+def _follow_removed_item(data: dict[str, Any], removed: int) -> None:
+    """Outcomes decided item by item name items by index: the removed item's outcome goes with it, and those
+    of the items after it move up with them, so that no outcome comes to stand for another item."""
+    determination = data["determination"]
+    determination["item_outcomes"] = [
+        {**o, "item": o["item"] - 1} if o["item"] > removed else o
+        for o in determination.get("item_outcomes", []) if o["item"] != removed]
 
 
 def _walk(data: Any, parts: list[str], edit: Edit) -> Any:

@@ -147,14 +147,36 @@ class Consultation(Strict):
     advice: LongText = ""
 
 
+class ItemOutcome(Strict):
+    """The outcome for one of the case's items, named by its index in ``case.items`` (items have no ids)."""
+
+    item: int = Field(ge=0, strict=True)  # an index exactly: JSON true or "1" is refused, not read as 1
+    outcome: Outcome
+    note: LongText = ""
+
+
 class Determination(Strict):
     overriding_risk: TriState | None = None
+    # The outcome of the whole licence: stated by the officer, or (with ``item_outcomes``) the one every item
+    # shares (``wizard.item_outcomes.overall_outcome``).
     outcome: Outcome | None = None
     gbv_ground: bool | None = None
     reasons: LongText = ""
     conditions: LongText = ""
     review_date: date | None = None
     reassessment_triggers: LongText = ""
+    # Empty: one outcome for the whole licence. Otherwise an outcome per item, decided item by item.
+    item_outcomes: list[ItemOutcome] = Field(default_factory=list)
+
+    @field_validator("item_outcomes")
+    @classmethod
+    def _one_outcome_per_item(cls, outcomes: list[ItemOutcome]) -> list[ItemOutcome]:
+        seen: set[int] = set()
+        for o in outcomes:
+            if o.item in seen:
+                raise ValueError(f"item {o.item} has more than one outcome")
+            seen.add(o.item)
+        return outcomes
 
 
 class SignOff(Strict):

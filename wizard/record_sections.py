@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from wizard import flow
+from wizard import item_outcomes as io
 from wizard.guidance_schema import Column, Guidance, Question, Screen
 from wizard.model import INSUFFICIENT, Answer, Assessment
 from wizard.record_flowchart import flowchart
@@ -213,12 +214,13 @@ def cover(ctx: RecordContext) -> Story:
         (ctx.L("guidance_version"), guidance_text),
     ]
     reasons, cut = _brief(d.reasons, BRIEF_REASONS_CHARS)
-    outcome = ctx.g.catalogues.outcomes.get(d.outcome, d.outcome) if d.outcome else ctx.tri(None)
     box_rows: list[list[Flowable]] = [
         [para(ctx.L("determination_box"), "box_head")],
         [rich([(ctx.L("overriding_risk") + ": ", "bold"), (ctx.tri(d.overriding_risk), "regular")])],
-        [rich([(ctx.L("outcome") + ": ", "bold"), (outcome, "regular")])],
+        [rich([(ctx.L("outcome") + ": ", "bold"), (overall_outcome_text(ctx), "regular")])],
         [rich([(ctx.L("legal_basis") + ": ", "bold"), (legal_basis(ctx), "regular")])],
+        *([rich([(f"{name}: ", "bold"), (f"{outcome} — {basis}", "regular")])]
+          for name, outcome, basis, _note in item_outcome_lines(ctx)),
         [rich([(ctx.L("gbv_ground") + ": ", "bold"), (ctx.tri(d.gbv_ground), "regular")])],
         [rich([(ctx.L("reasons_brief") + ": ", "bold"), (reasons or "—", "regular")])],
     ]
@@ -545,9 +547,12 @@ def summary_section(ctx: RecordContext, screen: Screen) -> Story:
 # Determination and sign-off
 
 
-def legal_basis(ctx: RecordContext) -> str:
-    """What the decision rests on, from the outcome (a refusal under Art. 6 names the paragraphs that apply)."""
-    outcome = ctx.a.determination.outcome
+def legal_basis(ctx: RecordContext, outcome: str | None = None) -> str:
+    """What the decision rests on, from the outcome (a refusal under Art. 6 names the paragraphs that apply).
+
+    Without ``outcome``: the licence's outcome, stated or following from the items' (``item_outcomes``).
+    """
+    outcome = outcome or io.overall_outcome(ctx.a)
     if outcome is None:
         return ctx.tri(None)
     text = ctx.g.catalogues.legal_bases.get(outcome, outcome)
@@ -555,24 +560,69 @@ def legal_basis(ctx: RecordContext) -> str:
     return text.replace("{paragraphs}", paragraphs)
 
 
+def overall_outcome_text(ctx: RecordContext) -> str:
+    """The licence's outcome as printed: stated, or following from the items' outcomes (and said so)."""
+    d = ctx.a.determination
+    outcome = io.overall_outcome(ctx.a)
+    if outcome is None:
+        return ctx.tri(None)
+    text = ctx.g.catalogues.outcomes.get(outcome, outcome)
+    return text if d.outcome else f"{text} ({ctx.L('item_follows')})"
+
+
+def item_outcome_lines(ctx: RecordContext) -> list[tuple[str, str, str, str]]:
+    """Deciding item by item: (item, outcome, legal basis, note) for each item of the case, in case order, then
+    any outcome whose index names no item; empty for one outcome for the whole licence."""
+    a = ctx.a
+    if not io.decided_by_item(a):
+        return []
+    have = io.by_item(a)
+    lines = []
+    for i, item in enumerate(a.case.items):
+        name = ctx.g.t("item_named", n=i + 1, description=item.description.strip() or "—")
+        o = have.get(i)
+        if o is None:
+            lines.append((name, ctx.L("item_undecided"), "—", ""))
+        else:
+            lines.append((name, ctx.g.catalogues.outcomes.get(o.outcome, o.outcome), legal_basis(ctx, o.outcome),
+                          o.note))
+    for o in io.unknown(a):
+        lines.append((ctx.L("item_unknown", n=o.item + 1), ctx.g.catalogues.outcomes.get(o.outcome, o.outcome),
+                      legal_basis(ctx, o.outcome), o.note))
+    return lines
+
+
+def _item_outcomes_table(ctx: RecordContext) -> Story:
+    lines = item_outcome_lines(ctx)
+    if not lines:
+        return []
+    head = [para(t, "cell_head") for t in (ctx.field("case", "items", "items"), ctx.L("item_outcome"),
+                                            ctx.L("legal_basis"), ctx.L("item_note"))]
+    rows: list[list[Flowable]] = [head]
+    for name, outcome, basis, note in lines:
+        rows.append([para(name, "cell"), para(outcome, "cell"), para(basis, "cell"), para(note or "—", "cell")])
+    w = ctx.width
+    return [para(ctx.L("item_outcomes"), "question"), _grid(rows, [w * 0.27, w * 0.2, w * 0.33, w * 0.2])]
+
+
 def determination_section(ctx: RecordContext, screen: Screen) -> Story:
-    d, s, g = ctx.a.determination, ctx.a.signoff, ctx.g
+    d, s = ctx.a.determination, ctx.a.signoff
     f = lambda name, key=None: ctx.field("determination", name, key)  # noqa: E731
-    outcome = g.catalogues.outcomes.get(d.outcome, d.outcome) if d.outcome else ctx.tri(None)
     story: Story = [CondPageBreak(40 * mm), _heading(screen.title)]
     if screen.legal_basis:
         story.append(para(screen.legal_basis, "small"))
     story += [para(f("overriding_risk", "overriding_risk"), "question"),
               _answer_line(ctx, d.overriding_risk),
               para(f("outcome", "outcome"), "question"),
-              para(outcome, "answer"),
+              para(overall_outcome_text(ctx), "answer"),
               para(ctx.L("legal_basis"), "question"),
               para(legal_basis(ctx), "answer"),
+              *_item_outcomes_table(ctx),
               para(f("gbv_ground", "gbv_ground"), "question"),
               para(ctx.tri(d.gbv_ground), "answer"),
               para(f("reasons"), "question"),
               para(d.reasons or "—", "answer")]
-    if d.conditions or d.outcome == "authorise_with_conditions":
+    if d.conditions or io.overall_outcome(ctx.a) == "authorise_with_conditions":
         story += [para(f("conditions", "conditions"), "question"), para(d.conditions or "—", "answer")]
     story += [para(f("review_date", "review_date"), "question"), para(_fmt(d.review_date), "answer"),
               para(f("reassessment_triggers", "triggers"), "question"),

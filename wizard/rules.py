@@ -15,7 +15,8 @@ from functools import cached_property
 from typing import Any, Literal
 
 from wizard import contract as c
-from wizard.completeness import all_open_items, outcome_requires
+from wizard import item_outcomes as io
+from wizard.completeness import ITEM_OUTCOMES_LABEL, all_open_items, outcome_requires
 from wizard.guidance_schema import Guidance
 from wizard.model import AUTHORISATIONS, INSUFFICIENT, REFUSALS, Assessment, Row
 from wizard.order import screen_label_for
@@ -53,7 +54,17 @@ class Facts:
 
     @property
     def outcome(self) -> str | None:
-        return self.a.determination.outcome
+        """The licence's outcome: the one stated, else the one every item shares (``item_outcomes``)."""
+        return io.overall_outcome(self.a)
+
+    def item_name(self, index: int) -> str:
+        """How an item is named in messages: its number and description, as the case screen lists it."""
+        items = self.a.case.items
+        description = items[index].description.strip() if index < len(items) else ""
+        return self.g.t("item_named", n=index + 1, description=description or "—")
+
+    def outcome_label(self, outcome: str) -> str:
+        return self.g.catalogues.outcomes.get(outcome, outcome)
 
     @property
     def authorises(self) -> bool:
@@ -198,6 +209,31 @@ def _outcome_needs(f: Facts) -> Iterator[Hit]:
         value = getattr(f.a.determination, name)
         if value is None or (isinstance(value, str) and not value.strip()):
             yield Hit({"outcome": outcome, "field": screen.field(name).label})
+    for i in io.undecided(f.a):  # deciding item by item, every item needs its own outcome
+        yield Hit({"outcome": outcome, "field": f"{f.g.t(ITEM_OUTCOMES_LABEL)}: {f.item_name(i)}"})
+
+
+# --- outcomes decided item by item (wizard/item_outcomes.py) -------------------------------------------------
+
+
+def _item_outcome_unknown_item(f: Facts) -> Iterator[Hit]:
+    for o in io.unknown(f.a):
+        yield Hit({"n": o.item + 1, "count": len(f.a.case.items)})
+
+
+def _item_outcomes_disagree_with_overall(f: Facts) -> Iterator[Hit]:
+    if io.disagrees_with_overall(f.a):
+        items = "; ".join(f"{f.item_name(o.item)}: {f.outcome_label(o.outcome)}" for o in io.known(f.a))
+        yield Hit({"overall": f.outcome_label(f.a.determination.outcome or ""), "items": items})
+
+
+def _items_where(condition: Callable[[Facts, str], bool]) -> Find:
+    """One hit per item of the case whose outcome meets ``condition``, naming the item and its outcome."""
+    def find(f: Facts) -> Iterator[Hit]:
+        for o in io.known(f.a):
+            if condition(f, o.outcome):
+                yield Hit({"item": f.item_name(o.item), "outcome": f.outcome_label(o.outcome)})
+    return find
 
 
 def _d(f: Facts) -> Any:
@@ -227,6 +263,19 @@ RULES: tuple[Rule, ...] = (
     # A refusal under Art. 7(3) rests on an overriding-risk finding; without one it rests on another ground.
     Rule("refusal_without_ground", "error", c.DETERMINATION, (c.OVERRIDING_RISK,),
          _when(lambda f: f.outcome == "refuse" and _d(f).overriding_risk in ("no", INSUFFICIENT))),
+    # Deciding item by item: every index names an item; the overall outcome agrees with the items'
+    # (item_outcomes.contradicts); and the Art. 6 and Art. 7(3) rules above hold for each item as well.
+    Rule("item_outcome_unknown_item", "error", c.DETERMINATION, (c.CASE_FIELDS[-1],), _item_outcome_unknown_item),
+    Rule("item_outcomes_disagree_with_overall", "error", c.DETERMINATION, (c.DETERMINATION_FIELDS["outcome"],),
+         _item_outcomes_disagree_with_overall),
+    Rule("item_art6_prohibits", "error", c.DETERMINATION, (c.ARTICLE6,),
+         _items_where(lambda f, outcome: f.a.article6.prohibited and outcome != "refuse_art6")),
+    Rule("item_art6_refusal_without_prohibition", "error", c.DETERMINATION, (c.ARTICLE6,),
+         _items_where(lambda f, outcome: outcome == "refuse_art6" and not f.a.article6.prohibited)),
+    Rule("item_overriding_requires_refusal", "error", c.DETERMINATION, (c.OVERRIDING_RISK,),
+         _items_where(lambda f, outcome: _d(f).overriding_risk == "yes" and outcome in AUTHORISATIONS)),
+    Rule("item_refusal_without_ground", "error", c.DETERMINATION, (c.OVERRIDING_RISK,),
+         _items_where(lambda f, outcome: outcome == "refuse" and _d(f).overriding_risk in ("no", INSUFFICIENT))),
     Rule("overriding_without_serious_form", "warning", c.OVERRIDING_RISK, (c.SERIOUSNESS_FORMS, c.SERIOUS_YES),
          _when(lambda f: _d(f).overriding_risk == "yes" and not f.serious)),
     Rule("authorise_on_insufficient_information", "warning", c.DETERMINATION, (c.OVERRIDING_RISK,),

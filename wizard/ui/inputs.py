@@ -10,11 +10,21 @@ from typing import Any
 import streamlit as st
 
 from wizard.edits import Edit
-from wizard.flow import row_for, rows_of, table_row_keys
+from wizard.flow import row_for, rows_of, screen_label_for, table_row_keys
 from wizard.guidance_schema import Column, Guidance, Option, Question, Screen
-from wizard.model import INSUFFICIENT, LONG_TEXT_MAX, SHORT_TEXT_MAX, Answer, Row
+from wizard.model import (
+    INSUFFICIENT,
+    LONG_TEXT_MAX,
+    RELIABILITIES,
+    SHORT_TEXT_MAX,
+    SOURCE_TYPES,
+    Answer,
+    Assessment,
+    Row,
+    Source,
+)
 from wizard.ui.session import OpenDoc, commit, on_widget_change, widget_key
-from wizard.ui.text import md
+from wizard.ui.text import md, shorten
 
 # ---------------------------------------------------------------------------------------------------------
 # From widget to edit
@@ -95,8 +105,116 @@ def evidence_picker(doc: OpenDoc, g: Guidance, key: str, current: list[str], pat
     ids = list(titles) + [c for c in current if c not in titles]  # a dangling citation stays visible
     st.multiselect(label or g.t("evidence_cited"), ids, default=current, key=key,
                    format_func=lambda i: titles.get(i, f"{i} (not in the register)"),
-                   help=g.t("evidence_cited_help"), placeholder=g.t("no_sources_yet") if not ids else "",
+                   help=g.t("evidence_cited_help_here"), placeholder=g.t("no_sources_here") if not ids else "",
                    **_callback(doc, key, path, current, SHOWN, None))
+    new_source(doc, g, key, current, path)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A new source, added to the register from wherever sources are cited
+
+
+def _new_key(picker_key: str, name: str) -> str:
+    return f"{picker_key}:new:{name}"
+
+
+NEW_SOURCE_FIELDS = ("title", "publisher", "type", "info_date", "reliability")
+
+
+def new_source(doc: OpenDoc, g: Guidance, picker_key: str, current: list[str], path: str) -> None:
+    """"New source" beside a picker: title, publisher, type, information date and reliability, in the
+    evidence screen's words; "Add and cite" puts the source into the register and cites it in the picker."""
+    k = lambda name: _new_key(picker_key, name)  # noqa: E731
+    f = g.screen("evidence").field
+    note = st.session_state.pop(k("note"), None)  # what the last "Add and cite" did, said once
+    if note:
+        st.caption(md(note))
+    types, reliabilities = g.catalogues.source_types, g.catalogues.reliabilities
+    with st.popover(g.t("new_source"), help=g.t("new_source_help"), disabled=doc.locked, key=k("box"),
+                    on_change="rerun"):
+        with st.form(k("form"), border=False, enter_to_submit=False):
+            st.text_input(f("title").label, key=k("title"), max_chars=SHORT_TEXT_MAX)
+            st.text_input(f("publisher").label, key=k("publisher"), max_chars=SHORT_TEXT_MAX)
+            left, right = st.columns(2)
+            with left:
+                st.selectbox(f("type").label, SOURCE_TYPES, index=None, key=k("type"), placeholder="—",
+                             format_func=lambda i: types.get(i, i), help=f("type").help or None)
+                st.date_input(f("info_date").label, value=None, key=k("info_date"), min_value=date(1945, 1, 1),
+                              max_value=date(2100, 12, 31), format="YYYY-MM-DD", help=f("info_date").help or None)
+            with right:
+                st.selectbox(f("reliability").label, RELIABILITIES, index=None, key=k("reliability"),
+                             placeholder="—", format_func=lambda i: reliabilities.get(i, i),
+                             help=f("reliability").help or None)
+            st.form_submit_button(g.t("new_source_add"), key=k("add"), disabled=doc.locked, on_click=add_source,
+                                  args=(doc, picker_key, current, path))
+        problem = st.session_state.pop(k("problem"), None)
+        if problem:
+            st.warning(md(problem))
+
+
+def add_source(doc: OpenDoc, picker_key: str, current: list[str], path: str) -> None:
+    """Form callback: append a source to the register with the form's fields, then cite it in the picker.
+
+    Three edits, each committed as any other (so a save conflict holds them together, in order): the append,
+    the new element's fields, the citation. The new source's id and place are those the append gives it.
+    """
+    from wizard.ui.session import guidance
+
+    g = guidance()
+    k = lambda name: _new_key(picker_key, name)  # noqa: E731
+    values = {name: st.session_state.get(k(name)) for name in NEW_SOURCE_FIELDS}
+    title = (values["title"] or "").strip()
+    if not title:
+        st.session_state[k("problem")] = g.t("new_source_needs_title")
+        return
+    a = doc.assessment
+    i, sid = len(a.evidence), a.next_source_id()  # what Edit.append_to("evidence") makes on this version
+    source = Source(id=sid, title=title, publisher=(values["publisher"] or "").strip(),
+                    type=values["type"] or Source.model_fields["type"].default,
+                    info_date=values["info_date"],
+                    reliability=values["reliability"] or Source.model_fields["reliability"].default)
+    chosen = st.session_state.get(picker_key)
+    cited = list(chosen if isinstance(chosen, list) else current)
+    made = [Edit.append_to("evidence"), Edit(f"evidence.{i}", source, Source(id=sid)),
+            Edit(path, [*cited, sid], current)]
+    for edit in made:
+        # After a conflict, commit holds each edit (returns False) and the next must be held with it.
+        if not commit(doc, edit) and doc.conflict is None:
+            return
+    if doc.conflict is not None:
+        return
+    st.session_state[picker_key] = [*cited, sid]  # the picker shows the citation at once
+    for name in NEW_SOURCE_FIELDS:
+        st.session_state[k(name)] = None if name in ("type", "info_date", "reliability") else ""
+    st.session_state[k("box")] = False
+    st.session_state[k("note")] = g.t("new_source_added", id=sid)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cards that stay as the officer left them
+
+CARDS = "cards"  # session state: card key -> (open, label) as last shown
+
+
+def card(key: str, label: str, *, opened: bool = False) -> Any:
+    """An expander that stays open (or closed) until the officer closes (or opens) it.
+
+    Streamlit takes an expander whose label or ``expanded`` changes for a new element, which the browser
+    shows as the new ``expanded`` says: a card that closes while the officer fills it. So ``expanded`` never
+    changes, and an open card keeps the label it had when opened (its status shows once it is closed again).
+    Whether it is open is the widget's state (``on_change="rerun"`` makes Streamlit track it), remembered here
+    across screens, whose widgets Streamlit forgets; ``opened`` is how a card is first shown.
+    """
+    memory: dict[str, tuple[bool, str]] = st.session_state.setdefault(CARDS, {})
+    was = memory.get(key)
+    if key in st.session_state:
+        is_open = bool(st.session_state[key])
+    else:  # first shown, or back from another screen
+        is_open = was[0] if was else opened
+        st.session_state[key] = is_open
+    shown = was[1] if is_open and was else label
+    memory[key] = (is_open, shown)
+    return st.expander(shown, key=key, on_change="rerun")
 
 
 def _cell(doc: OpenDoc, g: Guidance, screen: Screen, q: Question, col: Column, row_key: str | int, row: Row,
@@ -116,6 +234,32 @@ def _cell(doc: OpenDoc, g: Guidance, screen: Screen, q: Question, col: Column, r
         text(doc, key, col.label, value if isinstance(value, str) else "", path, help=col.help, height=80)
 
 
+def _cell_text(g: Guidance, col: Column, value: object) -> str:
+    """A cell's answer in the screen's words (plain text)."""
+    if value == INSUFFICIENT:
+        return g.t("insufficient_information")
+    labels = {o.id: o.label for o in _options(g, col.options, col.options_from)}
+    if isinstance(value, list):
+        return ", ".join(labels.get(v, v) for v in value)
+    return labels.get(value, value) if isinstance(value, str) else ""
+
+
+def earlier_answer(g: Guidance, a: Assessment, rows_where: str, form_id: str) -> str:
+    """What the earlier step recorded for this form (``rows_where`` names its table), on one line; plain text."""
+    screen_id, qid, _column = rows_where.split(".")
+    source = g.screen(screen_id).question(qid)
+    row = row_for(a.answer(screen_id, qid), form_id)
+    parts = []
+    for col in source.columns:
+        if col.type == "evidence" or row.get(col.id) in (None, "", []):
+            continue
+        sep = " " if col.label.endswith("?") else ": "
+        parts.append(f"{col.label}{sep}{shorten(_cell_text(g, col, row.get(col.id)), 300)}")
+    if not parts:
+        return ""
+    return g.t("earlier_answer", screen=screen_label_for(g, screen_id), answer=" · ".join(parts))
+
+
 def table(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
     a = doc.assessment
     ans = a.answer(screen.id, q.id)
@@ -127,15 +271,19 @@ def table(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
         gate = next((c for c in q.columns if c.type == "choice"), None)
         for k in keys:
             row = row_for(ans, k)
-            # The row's state shows on the closed expander: its first choice (e.g. prevalent: Yes) or "○".
+            # The row's state shows on the closed card: its first choice (e.g. prevalent: Yes) or "○".
             state = row.get(gate.id) if gate else None
             shown = (g.t("insufficient_information") if state == INSUFFICIENT else
                      next((o.label for o in gate.options if o.id == state), None) if gate and state else None)
             sep = " " if gate and gate.label.endswith("?") else ": "
             title = f"{labels[k].label} · {gate.label}{sep}{shown}" if shown else \
                 f"{g.t('open_mark')} {labels[k].label}"
-            with st.expander(md(title), expanded=False), st.container():
+            with card(widget_key(doc, screen.id, q.id, k, "card"), md(title)), st.container():
                 st.caption(md(labels[k].description))
+                if q.rows_where:
+                    earlier = earlier_answer(g, doc.assessment, q.rows_where, k)
+                    if earlier:
+                        st.caption(md(earlier))
                 for col in q.columns:
                     _cell(doc, g, screen, q, col, k, row, widget_key(doc, screen.id, q.id, k, col.id))
         return

@@ -159,7 +159,9 @@ def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     for i, s in enumerate(a.evidence):
         key = lambda name, i=i: widget_key(doc, screen.id, "source", n, i, name)  # noqa: E731
         used = ", ".join(titles.get(sid, sid) for sid in cited.get(s.id, [])) or "—"
-        with st.expander(f"{md(s.id)} · {md(s.title or '—')}  ({md(used)})", expanded=not s.title):
+        # A new (empty) source opens for the officer to fill; it stays open until the officer closes it.
+        with inputs.card(widget_key(doc, screen.id, "card", s.id), f"{md(s.id)} · {md(s.title or '—')}  "
+                         f"({md(used)})", opened=not s.title):
             inputs.text(doc, key("title"), f("title").label, s.title, f"evidence.{i}.title", area=False)
             left, right = st.columns(2)
             with left:
@@ -329,6 +331,8 @@ def determination(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         inputs.choice(doc, g, widget_key(doc, screen.id, "outcome"), f("outcome").label, outcomes, d.outcome,
                       "determination.outcome", help=f("outcome").help, insufficient=False,
                       horizontal=False)
+        from wizard.ui import item_outcomes  # one outcome per item, or one for the whole licence
+        item_outcomes.section(doc, g, screen)
         if d.outcome:  # only what is still missing; nothing once everything is there
             still_open = {o.key for o in doc.open_items(g)[screen.id]}
             missing = [f(name).label for name in flow.outcome_requires(a) if name in still_open]
