@@ -82,6 +82,7 @@ def test_an_edit_to_a_row_that_moved_is_reported_with_its_field(store):
 
     _apply_mine(b)
     text = b.texts()
-    assert f"1 {NOT_APPLIED} (answers.mitigation.measures.value.1.verification)" in text
+    assert f"1 {NOT_APPLIED} (Mitigation › " in text and "Row 2 › How it is verified)" in text
+    assert "answers.mitigation" not in text, "officers see the screens' words, not field paths"
     rows = store.get(a.aid).assessment.answer("mitigation", "measures").value
     assert rows == [{"implementer": "Customs"}], "nothing was written to another row"

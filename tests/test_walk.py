@@ -315,3 +315,14 @@ def test_record_file_names_are_safe_and_carry_the_time(g):
     name = labels.record_file_name(g, "EXP/2026:0417 ✓", "id-1", 2, "draft", when)
     assert name == "EXP-2026-0417-rev2-draft-20261130T151203Z.pdf"
     assert labels.record_file_name(g, "", "abc123", 1, "final", None).startswith("abc123-rev1-final-")
+
+
+def test_import_errors_name_fields_as_the_screens_do(guidance):
+    from wizard.ui.labels import in_words
+
+    raw = ("the answers do not fit the guidance (x): answers.mitigation.measures: expected a table (list of rows), "
+           "got text; case.items.0.category: Input should be '2(1)(a)'")
+    said = in_words(guidance, raw)
+    assert "answers.mitigation" not in said and "case.items.0" not in said
+    assert "Mitigation › " in said and "Case › Items › Item 1 › ATT category: Input should be" in said
+    assert in_words(guidance, "format_version: missing") == "format_version: missing"  # not a field: as it is

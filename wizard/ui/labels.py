@@ -184,3 +184,12 @@ def record_file_name(g: Guidance, reference: str, fallback: str, revision: int, 
     stamp = (when or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     return g.t("record_file_name", ref=file_safe(reference) or file_safe(fallback) or "record", n=revision,
                status=status, time=stamp)
+
+
+_FIELD_PATH = re.compile(
+    r"\b(?:answers|case|article6|determination|evidence|gaps|consultations|signoff)(?:\.[\w-]+)+(?=:)")
+
+
+def in_words(g: Guidance, message: str) -> str:
+    """A message with each field path ("answers.mitigation.measures: ...") named as the screens name it."""
+    return _FIELD_PATH.sub(lambda m: where(g, m.group(0)), message)

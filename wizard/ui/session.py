@@ -248,11 +248,9 @@ def resolve_conflict(doc: OpenDoc, keep_mine: bool) -> None:
         _save(doc, merged.assessment, list(merged.applied))
     if merged.not_applied:
         g = guidance()
-        # tests/test_ui_conflicts.py pins the paths in this sentence; the screens' words follow it.
+        # Named as the screens name them; the field paths are kept for experts in the page's details fold.
         note = g.t("conflict_not_reapplied", n=len(merged.not_applied),
-                   fields=", ".join(n.edit.path for n in merged.not_applied))
-        note += "\n\n" + g.t("conflict_not_reapplied_where",
-                              where="; ".join(labels.where(g, n.edit.path) for n in merged.not_applied))
+                   fields="; ".join(labels.where(g, n.edit.path) for n in merged.not_applied))
         doc.error = f"{doc.error}\n\n{note}" if doc.error else note
 
 

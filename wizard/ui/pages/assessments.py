@@ -12,7 +12,7 @@ from wizard.guidance_schema import Guidance
 from wizard.guidance_versions import version_of
 from wizard.model import OUTCOMES, Assessment
 from wizard.store import ListFilter, StoreError
-from wizard.ui import session
+from wizard.ui import labels, session
 from wizard.ui.text import md
 
 PAGE_SIZE = 20
@@ -59,8 +59,9 @@ def _import(g: Guidance) -> None:
         if reason.startswith("format_version:"):  # not an export of this tool at all: say so in words
             st.session_state["list_error"] = g.t("import_refused", error=g.t("import_not_an_export"))
             st.session_state["list_error_details"] = md(reason)
-        else:
-            st.session_state["list_error"] = g.t("import_refused", error=md(reason))
+        else:  # field paths in the screens' words; the message as the store gave it stays in the details fold
+            st.session_state["list_error"] = g.t("import_refused", error=md(labels.in_words(g, reason)))
+            st.session_state["list_error_details"] = md(reason)
         return
     a = stored.assessment
     st.session_state["list_notice"] = g.t("import_done", ref=md(a.case.reference or a.id), id=a.id)
