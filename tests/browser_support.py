@@ -434,11 +434,13 @@ class Tab:
     # -- gestures --
 
     def type(self, label: str, value: str, nth: int | None = None) -> None:
+        wait_idle(self.page)  # an entry made while a run is drawing the page can be lost
         box = self.textbox(label, nth)
         box.fill(value)
         box.press("Tab")  # the blur commits a text_input or text_area: Streamlit reruns and the callback saves
 
     def choose(self, group: str, option: str) -> None:
+        wait_idle(self.page)
         self.radiogroup(group).get_by_text(option, exact=True).click()
 
     def go(self, short_title: str, screen_id: str) -> None:
