@@ -44,6 +44,7 @@ from reportlab.platypus.flowables import BalancedColumns
 
 from wizard import contract, order
 from wizard.guidance_schema import Guidance, Reference, Screen
+from wizard.record_canvas import PagedCanvas
 from wizard.record_flowchart import flowchart
 from wizard.record_fonts import SANS, SANS_BOLD, Weight, has_cjk, register_fonts, runs
 from wizard.record_text import INK, MUTED, RULE, SHADE, LinearSplitParagraph, SplitSafeCJKParagraph, markup
@@ -284,27 +285,15 @@ def _line(text: str, style: ParagraphStyle, width: float) -> Paragraph:
     return _paragraph([(fitted, weight)], style, ParagraphStyle(f"{style.name}_cjk", parent=style, wordWrap="CJK"))
 
 
-class FactsheetCanvas(canvas.Canvas):
-    """Keeps every page until the count is known, then paints the header and footer (two-pass, as the record)."""
+class FactsheetCanvas(PagedCanvas):
+    """The record's two-pass canvas with the fact sheet's header and footer; says how many pages it made."""
 
     def __init__(self, *args: Any, furniture: Furniture, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self._furniture = furniture
-        self._pages: list[dict[str, Any]] = []
+        super().__init__(*args, furniture=furniture, **kwargs)
         self.page_count = 0
 
-    def showPage(self) -> None:  # ReportLab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._draw_furniture(total)
-            super().showPage()
+    def _finish(self, total: int) -> None:
         self.page_count = total  # after the loop: each page's saved state brings back the count of 0
-        super().save()
 
     def _draw_furniture(self, total: int) -> None:
         f = self._furniture

@@ -92,9 +92,22 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
+_LISTED: dict[int, tuple[Guidance, tuple[GuidanceItem, ...]]] = {}
+_LISTED_MAX = 8
+
+
 def items(guidance: Guidance) -> list[GuidanceItem]:
-    """Every reviewable piece of ``guidance``, in the order the guidance page shows them."""
-    return list(_items(guidance))
+    """Every reviewable piece of ``guidance``, in the order the guidance page shows them.
+
+    Listed once per loaded guidance (the app keeps one object per language and asks for the list on every
+    run, from the page, the panel and the exports); kept by identity, since a copy may differ in content.
+    """
+    entry = _LISTED.get(id(guidance))
+    if entry is None or entry[0] is not guidance:
+        if len(_LISTED) >= _LISTED_MAX:
+            _LISTED.clear()
+        entry = _LISTED[id(guidance)] = (guidance, tuple(_items(guidance)))
+    return list(entry[1])
 
 
 def _items(g: Guidance) -> Iterator[GuidanceItem]:
@@ -158,10 +171,7 @@ def _question_items(g: Guidance, screen: Screen, q: Question, where: str) -> Ite
     address = f"screen:{screen.id}.question:{q.id}"
     label = f"{where} › {g.t('guidance_question')}: {_short(q.label)}"
     yield GuidanceItem(address, "question", screen.id, label, q.label, _join(q.label, q.help))
-    option_word = g.t("guidance_option")
-    for o in q.options:
-        yield GuidanceItem(f"{address}.option:{o.id}", "option", screen.id,
-                           f"{label} › {option_word}: {_short(o.label)}", o.label, _join(o.label, o.help))
+    yield from _option_items(g, screen, q, address, label)
     for c in q.columns:
         yield from _column_items(g, screen, c, address, label)
 
@@ -171,8 +181,14 @@ def _column_items(g: Guidance, screen: Screen, c: Column, question_address: str,
     address = f"{question_address}.column:{c.id}"
     label = f"{question_label} › {g.t('guidance_column')}: {_short(c.label)}"
     yield GuidanceItem(address, "column", screen.id, label, c.label, _join(c.label, c.help))
+    yield from _option_items(g, screen, c, address, label)
+
+
+def _option_items(g: Guidance, screen: Screen, owner: Question | Column, address: str,
+                  label: str) -> Iterator[GuidanceItem]:
+    """The options of a question or a column, each addressed and labelled below its owner."""
     option_word = g.t("guidance_option")
-    for o in c.options:
+    for o in owner.options:
         yield GuidanceItem(f"{address}.option:{o.id}", "option", screen.id,
                            f"{label} › {option_word}: {_short(o.label)}", o.label, _join(o.label, o.help))
 

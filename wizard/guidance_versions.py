@@ -91,6 +91,26 @@ def load_snapshot(version: str, root: Path = GUIDANCE_ROOT) -> dict[str, Any] | 
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+# Every step of an assessment made under older guidance asks what changed, on every rerun: the released
+# versions' text (never rewritten) and the current text (fixed by its digest) are read from disk once.
+_SNAPSHOTS: dict[tuple[str, Path], dict[str, Any] | None] = {}
+_CURRENT: dict[tuple[Path, str, str], Sections] = {}
+
+
+def _released(version: str, root: Path) -> dict[str, Any] | None:
+    key = (version, root)
+    if key not in _SNAPSHOTS:
+        _SNAPSHOTS[key] = load_snapshot(version, root)
+    return _SNAPSHOTS[key]
+
+
+def _current(guidance: Guidance, root: Path) -> Sections:
+    key = (root, guidance.language, guidance.digest)
+    if key not in _CURRENT:
+        _CURRENT[key] = read_sections(root / guidance.language)
+    return _CURRENT[key]
+
+
 # --- what changed --------------------------------------------------------------------------------------------
 
 
@@ -141,10 +161,10 @@ def changes_since(stamp: str, guidance: Guidance, section: str, root: Path = GUI
     then = version_of(stamp)
     if not then or then == guidance.version:
         return None
-    old = load_snapshot(then, root)
+    old = _released(then, root)
     if old is None:
         return SinceAssessment(then, guidance.version, on_record=False)
-    current = read_sections(root / guidance.language)
+    current = _current(guidance, root)
     return SinceAssessment(then, guidance.version, True,
                            tuple(diff_sections(old["sections"].get(section, {}), current.get(section, {}))))
 

@@ -34,8 +34,14 @@ class Furniture:
     attachment_description: str
 
 
-class RecordCanvas(canvas.Canvas):
-    def __init__(self, *args: Any, furniture: Furniture, **kwargs: Any):
+class PagedCanvas(canvas.Canvas):
+    """Keeps every page until their number is known, then draws each page's furniture ("page X of Y").
+
+    Subclasses draw the furniture (``_draw_furniture``) and may add to the document once every page is out
+    (``_finish``), from the ``furniture`` they are given.
+    """
+
+    def __init__(self, *args: Any, furniture: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._furniture = furniture
         self._pages: list[dict[str, Any]] = []
@@ -50,8 +56,19 @@ class RecordCanvas(canvas.Canvas):
             self.__dict__.update(state)
             self._draw_furniture(total)
             super().showPage()
-        _embed_file(self, self._furniture.attachment, self._furniture.attachment_description)
+        self._finish(total)
         super().save()
+
+    def _draw_furniture(self, total: int) -> None:
+        raise NotImplementedError
+
+    def _finish(self, total: int) -> None:
+        """After the last page, before the file is written."""
+
+
+class RecordCanvas(PagedCanvas):
+    def _finish(self, total: int) -> None:
+        _embed_file(self, self._furniture.attachment, self._furniture.attachment_description)
 
     def _draw_furniture(self, total: int) -> None:
         f = self._furniture

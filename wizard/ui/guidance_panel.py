@@ -52,6 +52,12 @@ def source_line(g: Guidance, reference_ids: Iterable[str]) -> str:
     return g.t("guidance_sources", works="; ".join(works)) if works else ""
 
 
+def _with_sources(g: Guidance, body: str, reference_ids: Iterable[str]) -> str:
+    """An item's Markdown with its source line below it, when it cites any work."""
+    sources = source_line(g, reference_ids)
+    return f"{body}  \n{sources}" if sources else body
+
+
 def screen_guidance(g: Guidance, screen: Screen, *, expanded: bool = True) -> None:
     st.markdown(f"**{g.t('purpose')}**")
     st.markdown(md(screen.purpose))
@@ -187,9 +193,7 @@ def _glossary(g: Guidance, decorate: Decorate, target: str | None) -> None:
         if term.see_also:
             see = ", ".join(md(terms.get(s, s)) for s in term.see_also)
             body += f"  \n*{md(g.t('guidance_see_also'))}:* {see}"
-        sources = source_line(g, term.references)
-        if sources:
-            body += f"  \n{sources}"
+        body = _with_sources(g, body, term.references)
         _row(items[f"glossary:{term.id}"], body, decorate, target)
 
 
@@ -198,9 +202,7 @@ def _forms(g: Guidance, decorate: Decorate, target: str | None) -> None:
     items = _section_items(g, "form:")
     for form in g.catalogues.gbv_forms:
         body = f"**{md(form.label)}**  \n{md(form.description)}"
-        sources = source_line(g, form.references)
-        if sources:
-            body += f"  \n{sources}"
+        body = _with_sources(g, body, form.references)
         _row(items[f"form:{form.id}"], body, decorate, target)
 
 
@@ -212,9 +214,7 @@ def _advice(g: Guidance, decorate: Decorate, target: str | None) -> None:
         screens = [s.short_title or s.title for s in g.screens if advice.id in s.cross_cutting]
         if screens:
             body += f"  \n*{md(g.t('guidance_applies_on'))}:* {md(', '.join(screens))}"
-        sources = source_line(g, advice.references)
-        if sources:
-            body += f"  \n{sources}"
+        body = _with_sources(g, body, advice.references)
         _row(items[f"advice:{advice.id}"], body, decorate, target)
 
 

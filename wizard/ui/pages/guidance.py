@@ -28,12 +28,6 @@ def _sections(g: Guidance) -> dict[str, str]:
     return names
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _items(stamp: str, language: str, _g: Guidance) -> list[guidance_search.GuidanceItem]:
-    """The items of one guidance version (immutable), listed once per server rather than once per run."""
-    return guidance_search.items(_g)
-
-
 def _on_search() -> None:
     query = (st.session_state.get(SEARCH_KEY) or "").strip()
     if query:
@@ -128,7 +122,7 @@ if g is not None:
     flowchart_view.show(g, current=None, done=set())
     with st.expander(g.t("order_heading")):
         st.markdown(md(g.meta.order_reason))
-    all_items = _items(g.stamp, g.language, g)
+    all_items = guidance_search.items(g)  # listed once per guidance version
     index = {i.address: i for i in all_items}
     _search(g, all_items)
 
