@@ -278,7 +278,7 @@ def context(chromium: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def store(server: Server) -> Iterator[Any]:
+def server_store(server: Server) -> Iterator[Any]:
     """The server's store, opened by the test (before any page loads, so only one process migrates it)."""
     from wizard.store import Store
 

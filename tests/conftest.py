@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.guidance import GUIDANCE_ROOT, load_guidance
+from wizard.guidance import GUIDANCE_ROOT, cached_guidance, load_guidance
 from wizard.guidance_schema import Guidance, Question
 from wizard.model import (
     Answer,
@@ -416,6 +416,21 @@ def app_store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def app_store(app_store_url: str) -> Store:
     """The store the app under test uses, for seeding and for checking what it saved."""
     return Store(app_store_url)
+
+
+@pytest.fixture
+def store(app_store: Store) -> Store:
+    """In the AppTest modules, "the store" is the app's (the store tests use db_store, the browser tests
+    server_store)."""
+    return app_store
+
+
+@pytest.fixture(scope="module")
+def fresh_guidance_cache() -> Iterator[None]:
+    """The app's guidance as the files are now, for a module whose tests load it through the app."""
+    cached_guidance.cache_clear()
+    yield
+    cached_guidance.cache_clear()
 
 
 def postgres_url() -> str:

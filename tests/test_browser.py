@@ -47,7 +47,7 @@ require_browser()
 
 from playwright.sync_api import expect  # noqa: E402 (only once the browser is known to be there)
 
-pytest_plugins = ["tests.browser_support"]  # the fixtures: server, store, chromium, context
+pytest_plugins = ["tests.browser_support"]  # the fixtures: server, server_store, chromium, context
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 A6 = {
@@ -72,24 +72,24 @@ def _get(a: Any, path: str) -> Any:
     return a
 
 
-def wait_stored(store: Any, aid: str, path: str, value: Any, timeout: float = 20.0) -> Any:
+def wait_stored(server_store: Any, aid: str, path: str, value: Any, timeout: float = 20.0) -> Any:
     """Poll the store until the assessment's field ``path`` holds ``value`` (autosave is server-side)."""
     def probe() -> Any:
-        stored = store.get(aid)
+        stored = server_store.get(aid)
         return stored if _get(stored.assessment, path) == value else None
 
     return wait_for(probe, timeout, what=f"{path} == {value!r} in the store (now "
-                                         f"{_get(store.get(aid).assessment, path)!r})")
+                                         f"{_get(server_store.get(aid).assessment, path)!r})")
 
 
-def test_reload_mid_step_keeps_everything_typed(context: Any, server: Server, store: Any) -> None:
+def test_reload_mid_step_keeps_everything_typed(context: Any, server: Server, server_store: Any) -> None:
     tab = Tab(context.new_page(), server)
     aid = tab.create_assessment("Officer Amina Diallo")
-    assert store.get(aid).assessment.officer == "Officer Amina Diallo"
+    assert server_store.get(aid).assessment.officer == "Officer Amina Diallo"
 
     for label, (path, value) in CASE.items():
         tab.type(label, value)
-        wait_stored(store, aid, path, value)
+        wait_stored(server_store, aid, path, value)
     screenshot(tab.page, "01-case")
 
     tab.page.get_by_role("button", name="Next →").click()
@@ -97,13 +97,14 @@ def test_reload_mid_step_keeps_everything_typed(context: Any, server: Server, st
     tab.expect_heading_of("article6")
     # In the middle of the step: two of the three Art. 6 parts answered, the third left open.
     tab.choose(A6["p1"], "No")
-    wait_stored(store, aid, "article6.p1.answer", "no")
+    wait_stored(server_store, aid, "article6.p1.answer", "no")
     tab.type("Reasons", "No UN Security Council measure applies to Veloria.", nth=0)
-    wait_stored(store, aid, "article6.p1.reasons", "No UN Security Council measure applies to Veloria.")
+    wait_stored(server_store, aid, "article6.p1.reasons", "No UN Security Council measure applies to Veloria.")
     tab.choose(A6["p2"], "Insufficient information")
-    wait_stored(store, aid, "article6.p2.answer", "insufficient_information")
+    wait_stored(server_store, aid, "article6.p2.answer", "insufficient_information")
     tab.type("Reasons", "Regional instrument: waiting for the legal adviser.", nth=1)
-    stored = wait_stored(store, aid, "article6.p2.reasons", "Regional instrument: waiting for the legal adviser.")
+    stored = wait_stored(server_store, aid, "article6.p2.reasons",
+                         "Regional instrument: waiting for the legal adviser.")
     expect(tab.saved_caption()).to_contain_text("Saved at", timeout=TIMEOUT_MS)
 
     tab.page.reload()
@@ -123,7 +124,7 @@ def test_reload_mid_step_keeps_everything_typed(context: Any, server: Server, st
         expect(tab.textbox(label)).to_have_value(value)
     expect(tab.textbox("Assessing officer")).to_have_value("Officer Amina Diallo")
 
-    after = store.get(aid)
+    after = server_store.get(aid)
     assert after.version == stored.version, "the reload and the navigation saved nothing by themselves"
     a = after.assessment
     assert [_get(a, path) for path, _ in CASE.values()] == [value for _, value in CASE.values()]
@@ -133,24 +134,25 @@ def test_reload_mid_step_keeps_everything_typed(context: Any, server: Server, st
     # The name typed in the sidebar is kept in ?by=, so edits after the reload are still logged under it.
     expect(tab.sidebar().get_by_role("textbox", name=OFFICER_FIELD)).to_have_value("Officer Amina Diallo")
     tab.type("Exporter", "Typed after the reload")
-    wait_stored(store, aid, "case.exporter", "Typed after the reload")
-    assert store.events(aid)[0].actor == "Officer Amina Diallo", [(e.actor, e.path) for e in store.events(aid)]
+    wait_stored(server_store, aid, "case.exporter", "Typed after the reload")
+    assert server_store.events(aid)[0].actor == "Officer Amina Diallo", \
+        [(e.actor, e.path) for e in server_store.events(aid)]
     assert tab.dialogs == []
 
 
 HOSTILE = 'Unit <b>7</b> & <script>alert(1)</script> <img src=x onerror=alert(2)> 🚀👩🏽‍⚖️ 中文名称 "q" \'s\''
 
 
-def test_markup_markdown_emoji_and_chinese_come_back_exactly(context: Any, server: Server, store: Any) -> None:
+def test_markup_markdown_emoji_and_chinese_come_back_exactly(context: Any, server: Server, server_store: Any) -> None:
     tab = Tab(context.new_page(), server)
     aid = tab.create_assessment("审查员 李娜 <i>x</i>")
     tab.type("End user", HOSTILE)
-    wait_stored(store, aid, "case.end_user", HOSTILE)
+    wait_stored(server_store, aid, "case.end_user", HOSTILE)
     area = HOSTILE + "\nline two & <br> 第二行"
     tab.type("Stated end use", area)
-    wait_stored(store, aid, "case.end_use", area)
+    wait_stored(server_store, aid, "case.end_use", area)
     tab.type("Licence or application reference", HOSTILE)
-    wait_stored(store, aid, "case.reference", HOSTILE)
+    wait_stored(server_store, aid, "case.reference", HOSTILE)
 
     tab.page.reload()
     tab.expect_heading_of("case")
@@ -163,12 +165,12 @@ def test_markup_markdown_emoji_and_chinese_come_back_exactly(context: Any, serve
     expect(title).to_contain_text("<script>alert(1)</script>")
     assert tab.main().locator("b, i, img[src=x], script").count() == 0
     assert tab.dialogs == [], "typed markup ran as script"
-    assert store.get(aid).assessment.officer == "审查员 李娜 <i>x</i>"
+    assert server_store.get(aid).assessment.officer == "审查员 李娜 <i>x</i>"
 
     # The title shows the reference as typed: no italics, links or code made from Markdown characters.
     reference = "EX-*7*_a_ [site](http://example.org) `x`"
     tab.type("Licence or application reference", reference)
-    wait_stored(store, aid, "case.reference", reference)
+    wait_stored(server_store, aid, "case.reference", reference)
     expect(title).to_have_text(reference, timeout=TIMEOUT_MS)
     heading = title.locator("[data-heading-text]")  # the text, not the heading's own anchor link
     assert heading.locator("em, strong, code").count() == 0, heading.inner_html()
@@ -178,14 +180,14 @@ def test_markup_markdown_emoji_and_chinese_come_back_exactly(context: Any, serve
     assert all(text == href for text, href in links), links
 
 
-def test_second_tab_with_a_stale_copy_gets_the_conflict(context: Any, server: Server, store: Any) -> None:
+def test_second_tab_with_a_stale_copy_gets_the_conflict(context: Any, server: Server, server_store: Any) -> None:
     first = Tab(context.new_page(), server)
     aid = first.create_assessment("Officer A")
     second = Tab(context.new_page(), server).open(aid, "case")
-    before = store.get(aid).version
+    before = server_store.get(aid).version
 
     first.type("Exporter", "Exporter typed in tab A")
-    saved = wait_stored(store, aid, "case.exporter", "Exporter typed in tab A")
+    saved = wait_stored(server_store, aid, "case.exporter", "Exporter typed in tab A")
     assert saved.version == before + 1
 
     second.type("End user", "End user typed in tab B")
@@ -194,7 +196,7 @@ def test_second_tab_with_a_stale_copy_gets_the_conflict(context: Any, server: Se
     expect(second.textbox("End user")).to_have_value("End user typed in tab B")  # the entry is not lost
     expect(first.main().get_by_text("Someone else changed this assessment")).to_have_count(0)
 
-    now = store.get(aid)
+    now = server_store.get(aid)
     assert now.version == saved.version, "tab B's stale save was refused"
     assert now.assessment.case.exporter == "Exporter typed in tab A"
     assert now.assessment.case.end_user == ""
@@ -205,19 +207,19 @@ def test_second_tab_with_a_stale_copy_gets_the_conflict(context: Any, server: Se
     expect(conflict).to_have_count(0, timeout=TIMEOUT_MS)
     expect(second.textbox("Exporter")).to_have_value("Exporter typed in tab A")
     expect(second.textbox("End user")).to_have_value("")
-    assert store.get(aid).version == saved.version
+    assert server_store.get(aid).version == saved.version
 
 
-def test_screenshots_of_the_main_screens_and_the_pdf_download(context: Any, server: Server, store: Any,
+def test_screenshots_of_the_main_screens_and_the_pdf_download(context: Any, server: Server, server_store: Any,
                                                               make_assessment: Any) -> None:
     """A complete fictional case (tests/conftest.py), shown screen by screen for a person to look at; on the
     Summary screen its PDF record is downloaded and read back."""
     a = make_assessment("authorise_with_conditions")
     a.id = "brw-shots-0001"
-    store.create(a, "test")
+    server_store.create(a, "test")
     tab = Tab(context.new_page(), server).open(a.id, "case")
     tab.type("Licence or application reference", "BRW-PDF-0042")
-    wait_stored(store, a.id, "case.reference", "BRW-PDF-0042")
+    wait_stored(server_store, a.id, "case.reference", "BRW-PDF-0042")
     for screen, name in (("case", "01-case-complete"), ("prevalence", "02-step1-prevalence"),
                          ("overriding_risk", "03-step4-overriding-risk"), ("summary", "05-summary"),
                          ("determination", "06-determination")):
@@ -254,7 +256,7 @@ def _download_the_record(tab: Tab, reference: str) -> None:
     assert cli(["verify", str(download.value.path())]) == 0
 
 
-def test_nothing_leaves_the_machine(context: Any, server: Server, store: Any, make_assessment: Any) -> None:
+def test_nothing_leaves_the_machine(context: Any, server: Server, server_store: Any, make_assessment: Any) -> None:
     """A walk through every page and every wizard screen of a complete case: every request, WebSocket and icon
     is the app's own (127.0.0.1:port); anything else is blocked and fails the test. The server listens on
     loopback only and did not look up the machine's external address at start-up. On the way, the Guidance
@@ -266,7 +268,7 @@ def test_nothing_leaves_the_machine(context: Any, server: Server, store: Any, ma
     outbound = Outbound(context, server)
     a = make_assessment("authorise_with_conditions")
     a.id = "brw-offline-0001"
-    store.create(a, "test")
+    server_store.create(a, "test")
     tab = Tab(context.new_page(), server)
     page = tab.page
 
@@ -317,7 +319,7 @@ def _pick(tab: Tab, label: str, option: str, scope: Any = None, multi: bool = Fa
         tab.page.keyboard.press("Escape")
 
 
-def test_a_whole_case_typed_in_from_the_first_screen(context: Any, server: Server, store: Any) -> None:
+def test_a_whole_case_typed_in_from_the_first_screen(context: Any, server: Server, server_store: Any) -> None:
     """An officer types a whole case in, screen by screen from the first, answering every required question
     through the page (a source is added in place with the picker's "New source"), and downloads the record."""
     from wizard import flow
@@ -328,7 +330,7 @@ def test_a_whole_case_typed_in_from_the_first_screen(context: Any, server: Serve
     aid = tab.create_assessment("Officer Amina Diallo")
 
     def stored(probe: Any, what: str) -> Any:
-        return wait_for(lambda: probe(store.get(aid).assessment), what=what)
+        return wait_for(lambda: probe(server_store.get(aid).assessment), what=what)
 
     def label(screen: str, qid: str) -> str:
         return g.screen(screen).question(qid).label
@@ -338,7 +340,7 @@ def test_a_whole_case_typed_in_from_the_first_screen(context: Any, server: Serve
 
     for field, (path, value) in CASE.items():
         tab.type(field, value)
-        wait_stored(store, aid, path, value)
+        wait_stored(server_store, aid, path, value)
     tab.main().get_by_role("button", name="Add an item").click()
     tab.type("Description", "9 mm semi-automatic pistols")
     stored(lambda a: a.case.items and a.case.items[0].description == "9 mm semi-automatic pistols", "item")
@@ -349,11 +351,11 @@ def test_a_whole_case_typed_in_from_the_first_screen(context: Any, server: Serve
     a6 = g.screen("article6")
     for n, part in enumerate(("p1", "p2", "p3")):
         tab.choose(a6.field(part).label, "No")
-        wait_stored(store, aid, f"article6.{part}.answer", "no")
+        wait_stored(server_store, aid, f"article6.{part}.answer", "no")
         tab.type("Reasons", f"Checked ({part}).", nth=n)
-        wait_stored(store, aid, f"article6.{part}.reasons", f"Checked ({part}).")
+        wait_stored(server_store, aid, f"article6.{part}.reasons", f"Checked ({part}).")
     tab.choose(a6.field("p3_reading").label, g.catalogues.knowledge_readings["substantial_grounds"])
-    wait_stored(store, aid, "article6.p3_reading", "substantial_grounds")
+    wait_stored(server_store, aid, "article6.p3_reading", "substantial_grounds")
 
     tab.go(screen_short_title("prevalence"), "prevalence")
     forms = g.catalogues.gbv_forms
@@ -421,7 +423,7 @@ def test_a_whole_case_typed_in_from_the_first_screen(context: Any, server: Serve
         tab.choose(q.label, next(o.label for o in q.options if o.id == value))
         answered("overriding_risk", qid, value)
     tab.choose(g.screen("overriding_risk").field("overriding_risk").label, "No")
-    wait_stored(store, aid, "determination.overriding_risk", "no")
+    wait_stored(server_store, aid, "determination.overriding_risk", "no")
 
     tab.go(screen_short_title("evidence"), "evidence")
     tab.main().get_by_role("button", name="Add a consultation").click()
@@ -430,18 +432,18 @@ def test_a_whole_case_typed_in_from_the_first_screen(context: Any, server: Serve
 
     tab.go(screen_short_title("determination"), "determination")
     tab.choose("Outcome", "Authorise")
-    wait_stored(store, aid, "determination.outcome", "authorise")
+    wait_stored(server_store, aid, "determination.outcome", "authorise")
     tab.choose("Was the risk of GBV or VAWC a ground for this decision?", "No")
-    wait_stored(store, aid, "determination.gbv_ground", False)
+    wait_stored(server_store, aid, "determination.gbv_ground", False)
     for field, path, value in (("Reasons", "reasons", "No overriding risk: the end user is not implicated."),
                                ("Triggers for reassessment (Art. 7(7))", "reassessment_triggers",
                                 "New credible reports of abuse by the end user.")):
         tab.type(field, value)
-        wait_stored(store, aid, f"determination.{path}", value)
+        wait_stored(server_store, aid, f"determination.{path}", value)
     expect(tab.saved_caption()).to_contain_text("Saved at", timeout=TIMEOUT_MS)
     _download_the_record(tab, CASE["Licence or application reference"][1])
 
-    a = store.get(aid).assessment
+    a = server_store.get(aid).assessment
     assert [o for o in flow.all_open_items(g, a) if o.state == "unanswered"] == []
     assert flow.blocking(flow.check(g, a)) == []
     assert tab.dialogs == []

@@ -13,25 +13,14 @@ import pytest
 
 from tests.ui_driver import Wizard, plain
 from wizard import flow
-from wizard.guidance import cached_guidance, load_guidance
+from wizard.guidance import load_guidance
 from wizard.model import INSUFFICIENT, Source
-from wizard.store import Store
 
-pytestmark = pytest.mark.usefixtures("app_store_url")  # every session here has its own store
+pytestmark = pytest.mark.usefixtures("app_store_url", "fresh_guidance_cache")  # every session here has its own store
 
 FORM = "forced_child_marriage"  # not prevalent in the seeded case
 
 
-@pytest.fixture
-def store(app_store: Store) -> Store:
-    return app_store
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _guidance_loaded_once():
-    cached_guidance.cache_clear()
-    yield
-    cached_guidance.cache_clear()
 
 
 @pytest.fixture(scope="module")

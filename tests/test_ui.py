@@ -17,12 +17,9 @@ from wizard.guidance import cached_guidance, load_guidance
 from wizard.model import INSUFFICIENT, Answer, Assessment, Determination
 from wizard.store import Locked, Store
 
-pytestmark = pytest.mark.usefixtures("app_store_url")  # every session here, seeded or not, has its own store
+# Every session here, seeded or not, has its own store, and reads the guidance as the files are now.
+pytestmark = pytest.mark.usefixtures("app_store_url", "fresh_guidance_cache")
 
-
-@pytest.fixture
-def store(app_store: Store) -> Store:
-    return app_store
 
 
 def _finalise(w: Wizard) -> None:
@@ -350,12 +347,6 @@ def test_training_assessment_is_marked(store):
     assert store.get(w.aid).assessment.training
     assert "TRAINING" in w.texts()
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _guidance_loaded_once():
-    cached_guidance.cache_clear()
-    yield
-    cached_guidance.cache_clear()
 
 
 def test_a_change_that_would_land_on_another_row_is_not_reapplied(store, make_assessment):

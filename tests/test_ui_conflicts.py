@@ -5,26 +5,15 @@ from __future__ import annotations
 import pytest
 
 from tests.ui_driver import Wizard
-from wizard.guidance import cached_guidance
-from wizard.store import Store
 
 CONFLICT = "Someone else changed this assessment"
 NOT_APPLIED = "of your changes were not applied"
 
 
-pytestmark = pytest.mark.usefixtures("app_store_url")  # every session here, seeded or not, has its own store
+# Every session here, seeded or not, has its own store, and reads the guidance as the files are now.
+pytestmark = pytest.mark.usefixtures("app_store_url", "fresh_guidance_cache")
 
 
-@pytest.fixture
-def store(app_store: Store) -> Store:
-    return app_store
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _guidance_loaded_once():
-    cached_guidance.cache_clear()
-    yield
-    cached_guidance.cache_clear()
 
 
 def _apply_mine(b: Wizard) -> None:

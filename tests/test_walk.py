@@ -16,27 +16,16 @@ from streamlit.testing.v1 import AppTest
 
 from tests.ui_driver import APP, WIZARD_PAGE, Wizard, plain
 from wizard import flow
-from wizard.guidance import cached_guidance, load_guidance
+from wizard.guidance import load_guidance
 from wizard.model import INSUFFICIENT, Source
-from wizard.store import Store
 from wizard.ui import labels
 
-pytestmark = pytest.mark.usefixtures("app_store_url")  # every session here has its own store
+pytestmark = pytest.mark.usefixtures("app_store_url", "fresh_guidance_cache")  # every session here has its own store
 
 HISTORY_PAGE = "wizard/ui/pages/history.py"
 LIST_PAGE = "wizard/ui/pages/assessments.py"
 
 
-@pytest.fixture
-def store(app_store: Store) -> Store:
-    return app_store
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _guidance_loaded_once():
-    cached_guidance.cache_clear()
-    yield
-    cached_guidance.cache_clear()
 
 
 @pytest.fixture(scope="module")
