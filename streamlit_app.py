@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from wizard.ui import session
+from wizard.ui import session, typing_guard
 from wizard.ui.static import ICON
 
 # The icon is a file from the repository: a ":material/..." icon would be fetched from a Google font host.
@@ -22,4 +22,5 @@ pages = [
 ]
 with st.sidebar:
     session.name_field(session.ui_text("officer_name", "Your name"))
+    typing_guard.mount()  # commits text areas as the officer types; warns before leaving unsent text
 st.navigation(pages, position="top").run()

@@ -141,6 +141,51 @@ def test_reload_mid_step_keeps_everything_typed(context: Any, server: Server, se
 HOSTILE = 'Unit <b>7</b> & <script>alert(1)</script> <img src=x onerror=alert(2)> 🚀👩🏽‍⚖️ 中文名称 "q" \'s\''
 
 
+def test_typed_text_is_saved_without_leaving_the_field_and_leaving_unsent_text_asks_first(
+        context: Any, server: Server, server_store: Any) -> None:
+    """Issue 9, item 11: text typed but never blurred (no click outside, no Tab) is saved after a pause; a
+    reload while text is still unsent makes the browser ask before leaving, and staying keeps the text."""
+    tab = Tab(context.new_page(), server)
+    aid = tab.create_assessment("Officer Amina Diallo")
+    page = tab.page
+
+    wait_idle(page)
+    tab.textbox("Stated end use").click()
+    page.keyboard.type("Typed, then the officer stops & thinks: 中文 <ok>", delay=5)
+    # No blur: the page script commits the text area after the pause, and the callback saves it.
+    wait_stored(server_store, aid, "case.end_use", "Typed, then the officer stops & thinks: 中文 <ok>")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Stated end use", \
+        "the commit leaves the caret where the officer is typing"
+    page.keyboard.type(" More after the save.", delay=5)
+    wait_stored(server_store, aid, "case.end_use",
+                "Typed, then the officer stops & thinks: 中文 <ok> More after the save.")
+
+    wait_idle(page)
+    tab.textbox("Exporter").click()
+    page.keyboard.type("Northgate Arms Ltd", delay=5)  # a text input commits itself after the pause (live)
+    wait_stored(server_store, aid, "case.exporter", "Northgate Arms Ltd")
+
+    wait_idle(page)
+    tab.textbox("Stated end use").click()
+    page.keyboard.press("End")
+    page.keyboard.type(" Unsent", delay=0)
+    page.evaluate("() => { location.reload(); }")  # at once, before the pause: the text is not sent yet
+    wait_for(lambda: tab.dialogs or None, 10, what="the browser's 'leave the page?' question")
+    assert tab.dialogs[0].startswith("beforeunload"), tab.dialogs
+    # The officer chose to stay (Tab dismisses dialogs): the text is still there, and is saved after the pause.
+    wait_stored(server_store, aid, "case.end_use",
+                "Typed, then the officer stops & thinks: 中文 <ok> More after the save. Unsent")
+    expect(tab.textbox("Stated end use")).to_have_value(
+        "Typed, then the officer stops & thinks: 中文 <ok> More after the save. Unsent")
+
+    # Nothing unsent: leaving asks nothing.
+    tab.dialogs.clear()
+    page.reload()
+    tab.expect_heading_of("case")
+    assert tab.dialogs == []
+    expect(tab.textbox("Exporter")).to_have_value("Northgate Arms Ltd")
+
+
 def test_markup_markdown_emoji_and_chinese_come_back_exactly(context: Any, server: Server, server_store: Any) -> None:
     tab = Tab(context.new_page(), server)
     aid = tab.create_assessment("审查员 李娜 <i>x</i>")

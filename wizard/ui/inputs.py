@@ -25,6 +25,7 @@ from wizard.model import (
 )
 from wizard.ui.session import OpenDoc, commit, on_widget_change, widget_key
 from wizard.ui.text import md, shorten
+from wizard.ui.typing_guard import LIVE
 
 # ---------------------------------------------------------------------------------------------------------
 # From widget to edit
@@ -84,6 +85,8 @@ def text(doc: OpenDoc, key: str, label: str, current: str, path: str, *, help: s
     kwargs: dict[str, Any] = {"height": height} if area and height else {}
     # The model's limits, enforced while typing rather than refused on save.
     kwargs["max_chars"] = LONG_TEXT_MAX if area else SHORT_TEXT_MAX
+    if not area:  # saved after a pause in typing, not only on Enter or blur (text areas: typing_guard)
+        kwargs["live"] = LIVE
     if hide_label:
         kwargs["label_visibility"] = "collapsed"
     widget(label, value=current or "", key=key, help=help or None, **_callback(doc, key, path, current, SHOWN, None),

@@ -23,6 +23,7 @@ from wizard.guidance_schema import Guidance, Screen
 from wizard.model import LONG_TEXT_MAX, OUTCOMES, ItemOutcome
 from wizard.ui.session import OpenDoc, commit, on_widget_change, widget_key
 from wizard.ui.text import md
+from wizard.ui.typing_guard import LIVE
 
 PATH = "determination.item_outcomes"
 
@@ -79,7 +80,7 @@ def section(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         if entry is not None:
             note_key = widget_key(doc, screen.id, "item_outcome_note", i)
             st.text_input(g.t("item_outcome_note"), value=entry.note, key=note_key, max_chars=LONG_TEXT_MAX,
-                          disabled=doc.locked, on_change=on_widget_change,
+                          disabled=doc.locked, live=LIVE, on_change=on_widget_change,
                           args=(doc, note_key, f"{PATH}.{pos}.note", entry.note))
     follows = io.overall_from_items(a)
     if follows is not None and d.outcome is None:

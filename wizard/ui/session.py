@@ -22,7 +22,7 @@ from wizard.guidance import cached_guidance
 from wizard.guidance_schema import Guidance, GuidanceError
 from wizard.model import Assessment
 from wizard.store import Conflict, Locked, NotFound, Store, Stored, StoreError
-from wizard.ui import labels
+from wizard.ui import labels, typing_guard
 
 
 @dataclass
@@ -118,7 +118,7 @@ def name_field(label: str) -> None:
         st.session_state["actor"] = (st.query_params.get("by") or "").strip()
     if "actor_input" not in st.session_state:  # first run, or the widget's state was dropped
         st.session_state["actor_input"] = st.session_state["actor"]
-    st.text_input(label, key="actor_input", on_change=set_actor)
+    st.text_input(label, key="actor_input", on_change=set_actor, live=typing_guard.LIVE)
     name = st.session_state["actor"]
     if name and st.query_params.get("by") != name:
         st.query_params["by"] = name
