@@ -23,7 +23,8 @@ from wizard.model import (
     Row,
     Source,
 )
-from wizard.ui.session import OpenDoc, commit, on_widget_change, widget_key
+from wizard.ui import fragments
+from wizard.ui.session import OpenDoc, commit, on_click, on_widget_change, widget_key
 from wizard.ui.text import md, shorten
 from wizard.ui.typing_guard import LIVE
 
@@ -37,7 +38,7 @@ SHOWN: Any = object()  # the default of ``old``: the model held what the widget 
 def _callback(doc: OpenDoc, key: str, path: str, current: Any, old: Any, to_model: ToModel) -> dict[str, Any]:
     """The widget arguments that turn a change of the widget into an edit of ``path``."""
     return {"disabled": doc.locked, "on_change": on_widget_change,
-            "args": (doc, key, path, current if old is SHOWN else old, to_model)}
+            "args": (doc, key, path, current if old is SHOWN else old, to_model), "kwargs": fragments.here()}
 
 
 def answer_path(screen_id: str, question_id: str, name: str) -> str:
@@ -263,6 +264,27 @@ def earlier_answer(g: Guidance, a: Assessment, rows_where: str, form_id: str) ->
     return g.t("earlier_answer", screen=screen_label_for(g, screen_id), answer=" · ".join(parts))
 
 
+def _catalogue_card(doc: OpenDoc, g: Guidance, screen: Screen, q: Question, k: str) -> None:
+    """The card of one catalogue row (a form of violence), keyed by the form's id."""
+    row = row_for(doc.assessment.answer(screen.id, q.id), k)
+    form = next(f for f in g.catalogues.gbv_forms if f.id == k)
+    gate = next((c for c in q.columns if c.type == "choice"), None)
+    # The row's state shows on the closed card: its first choice (e.g. prevalent: Yes) or "○".
+    state = row.get(gate.id) if gate else None
+    shown = (g.t("insufficient_information") if state == INSUFFICIENT else
+             next((o.label for o in gate.options if o.id == state), None) if gate and state else None)
+    sep = " " if gate and gate.label.endswith("?") else ": "
+    title = f"{form.label} · {gate.label}{sep}{shown}" if gate and shown else f"{g.t('open_mark')} {form.label}"
+    with card(widget_key(doc, screen.id, q.id, k, "card"), md(title)), st.container():
+        st.caption(md(form.description))
+        if q.rows_where:
+            earlier = earlier_answer(g, doc.assessment, q.rows_where, k)
+            if earlier:
+                st.caption(md(earlier))
+        for col in q.columns:
+            _cell(doc, g, screen, q, col, k, row, widget_key(doc, screen.id, q.id, k, col.id))
+
+
 def table(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
     a = doc.assessment
     ans = a.answer(screen.id, q.id)
@@ -270,25 +292,9 @@ def table(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
     if keys is not None:
         if not keys:
             st.info(g.t("no_rows_from"))
-        labels = {f.id: f for f in g.catalogues.gbv_forms}
-        gate = next((c for c in q.columns if c.type == "choice"), None)
-        for k in keys:
-            row = row_for(ans, k)
-            # The row's state shows on the closed card: its first choice (e.g. prevalent: Yes) or "○".
-            state = row.get(gate.id) if gate else None
-            shown = (g.t("insufficient_information") if state == INSUFFICIENT else
-                     next((o.label for o in gate.options if o.id == state), None) if gate and state else None)
-            sep = " " if gate and gate.label.endswith("?") else ": "
-            title = f"{labels[k].label} · {gate.label}{sep}{shown}" if shown else \
-                f"{g.t('open_mark')} {labels[k].label}"
-            with card(widget_key(doc, screen.id, q.id, k, "card"), md(title)), st.container():
-                st.caption(md(labels[k].description))
-                if q.rows_where:
-                    earlier = earlier_answer(g, doc.assessment, q.rows_where, k)
-                    if earlier:
-                        st.caption(md(earlier))
-                for col in q.columns:
-                    _cell(doc, g, screen, q, col, k, row, widget_key(doc, screen.id, q.id, k, col.id))
+        for k in keys:  # one fragment per card: an answer redraws its row only (wizard/ui/fragments.py)
+            fragments.run(widget_key(doc, screen.id, q.id, k, "fragment"),
+                          lambda k=k: _catalogue_card(doc, g, screen, q, k))
         return
     rows = rows_of(ans)
     rows_path = answer_path(screen.id, q.id, "value")
@@ -298,13 +304,19 @@ def table(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
             for col in q.columns:
                 _cell(doc, g, screen, q, col, i, row, widget_key(doc, screen.id, q.id, len(rows), i, col.id))
             st.button(g.t("remove_row", n=i + 1), key=widget_key(doc, screen.id, q.id, "remove", i),
-                      disabled=doc.locked, on_click=commit, args=(doc, Edit.remove_at(f"{rows_path}.{i}", dict(row))))
+                      disabled=doc.locked, on_click=on_click, args=(doc, Edit.remove_at(f"{rows_path}.{i}", dict(row))),
+                      kwargs=fragments.here())
     st.button(g.t("add_row"), key=widget_key(doc, screen.id, q.id, "add"), disabled=doc.locked,
-              on_click=commit, args=(doc, Edit.append_to(rows_path)))
+              on_click=on_click, args=(doc, Edit.append_to(rows_path)), kwargs=fragments.here())
 
 
 def question(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
     """One question with its reasons and cited sources."""
+    # A fragment: an answer here redraws this question, not the screen (wizard/ui/fragments.py).
+    fragments.run(widget_key(doc, screen.id, q.id, "fragment"), lambda: _question(doc, g, screen, q))
+
+
+def _question(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
     a = doc.assessment
     ans: Answer = a.answer(screen.id, q.id)
     k = lambda *p: widget_key(doc, screen.id, q.id, *p)  # noqa: E731

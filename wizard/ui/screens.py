@@ -18,8 +18,8 @@ from wizard.model import (
     RELIABILITIES,
     SOURCE_TYPES,
 )
-from wizard.ui import inputs, labels
-from wizard.ui.session import OpenDoc, commit, goto, on_widget_change, widget_key
+from wizard.ui import fragments, inputs, labels
+from wizard.ui.session import OpenDoc, goto, on_click, on_widget_change, widget_key
 from wizard.ui.text import md
 
 
@@ -41,7 +41,8 @@ def _select(doc: OpenDoc, key: str, label: str, options: list[Option], current: 
     labels = {o.id: o.label for o in options}
     st.selectbox(label, ids, index=ids.index(current) if current in ids else None, key=key,
                  format_func=lambda i: labels.get(i, i), help=help or None, disabled=doc.locked,
-                 on_change=on_widget_change, args=(doc, key, path, current), placeholder="—")
+                 on_change=on_widget_change, args=(doc, key, path, current), kwargs=fragments.here(),
+                 placeholder="—")
 
 
 def _field_text(doc: OpenDoc, screen: Screen, name: str, path: str, current: str, *, area: bool = False,
@@ -96,10 +97,10 @@ def case(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
             with cur:
                 inputs.text(doc, key("currency"), screen.field("item_currency").label, item.currency,
                             f"case.items.{i}.currency", area=False)
-            st.button(g.t("remove_item", n=i + 1), key=key("remove"), disabled=doc.locked, on_click=commit,
-                      args=(doc, Edit.remove_at(f"case.items.{i}", item)))
+            st.button(g.t("remove_item", n=i + 1), key=key("remove"), disabled=doc.locked, on_click=on_click,
+                      args=(doc, Edit.remove_at(f"case.items.{i}", item)), kwargs=fragments.here())
     st.button(g.t("add_item"), key=widget_key(doc, screen.id, "add_item"), disabled=doc.locked,
-              on_click=commit, args=(doc, Edit.append_to("case.items")))
+              on_click=on_click, args=(doc, Edit.append_to("case.items")), kwargs=fragments.here())
 
 
 def article6(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
@@ -145,93 +146,116 @@ def overriding_finding(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
                       "determination.overriding_risk", hide_label=True)
 
 
+def _source_card(doc: OpenDoc, g: Guidance, screen: Screen, i: int, titles: dict[str, str],
+                 types: list[Option], reliabilities: list[Option]) -> None:
+    """Source ``i`` of the register, as a card that stays open while the officer fills it."""
+    a = doc.assessment
+    f = screen.field
+    n = len(a.evidence)
+    s = a.evidence[i]
+    cited = flow.cited_source_ids(a, g)
+    key = lambda name: widget_key(doc, screen.id, "source", n, i, name)  # noqa: E731
+    used = ", ".join(titles.get(sid, sid) for sid in cited.get(s.id, [])) or "—"
+    # A new (empty) source opens for the officer to fill; it stays open until the officer closes it.
+    with inputs.card(widget_key(doc, screen.id, "card", s.id), f"{md(s.id)} · {md(s.title or '—')}  "
+                     f"({md(used)})", opened=not s.title):
+        inputs.text(doc, key("title"), f("title").label, s.title, f"evidence.{i}.title", area=False)
+        left, right = st.columns(2)
+        with left:
+            inputs.text(doc, key("publisher"), f("publisher").label, s.publisher,
+                        f"evidence.{i}.publisher", area=False)
+            _select(doc, key("type"), f("type").label, types, s.type, f"evidence.{i}.type",
+                    help=f("type").help)
+        with right:
+            inputs.day(doc, key("info_date"), f("info_date").label, s.info_date,
+                       f"evidence.{i}.info_date", help=f("info_date").help)
+            _select(doc, key("reliability"), f("reliability").label, reliabilities, s.reliability,
+                    f"evidence.{i}.reliability", help=f("reliability").help)
+        inputs.text(doc, key("reference"), f("reference").label, s.reference,
+                    f"evidence.{i}.reference", area=False)
+        inputs.text(doc, key("findings"), f("findings").label, s.findings, f"evidence.{i}.findings",
+                    height=80)
+        st.button(g.t("remove_source", id=s.id), key=key("remove"), disabled=doc.locked or s.id in cited,
+                  on_click=on_click, args=(doc, Edit.remove_at(f"evidence.{i}", s)), kwargs=fragments.here())
+
+
+def _gap_card(doc: OpenDoc, g: Guidance, screen: Screen, i: int) -> None:
+    f = screen.field
+    n = len(doc.assessment.gaps)
+    gap = doc.assessment.gaps[i]
+    key = lambda name, i=i: widget_key(doc, screen.id, "gap", n, i, name)  # noqa: E731
+    with st.container(border=True):
+        st.markdown(f"**{g.t('gap_n', n=i + 1)}**")
+        inputs.text(doc, key("description"), f("gap_description").label, gap.description,
+                    f"gaps.{i}.description", height=80)
+        left, right = st.columns(2)
+        with left:
+            inputs.text(doc, key("asked_of"), f("asked_of").label, gap.asked_of, f"gaps.{i}.asked_of",
+                        area=False)
+            st.checkbox(f("art8_request").label, value=gap.art8_request, key=key("art8"),
+                        disabled=doc.locked, on_change=on_widget_change, kwargs=fragments.here(),
+                        args=(doc, key("art8"), f"gaps.{i}.art8_request", gap.art8_request))
+        with right:
+            inputs.day(doc, key("sent_on"), f("sent_on").label, gap.sent_on, f"gaps.{i}.sent_on")
+            inputs.day(doc, key("answered_on"), f("answered_on").label, gap.answered_on,
+                       f"gaps.{i}.answered_on")
+        inputs.text(doc, key("response"), f("response").label, gap.response, f"gaps.{i}.response",
+                    height=80)
+        st.button(g.t("remove_gap", n=i + 1), key=key("remove"), disabled=doc.locked, on_click=on_click,
+                  args=(doc, Edit.remove_at(f"gaps.{i}", gap)), kwargs=fragments.here())
+
+
+def _consultation_card(doc: OpenDoc, g: Guidance, screen: Screen, i: int, kinds: list[Option]) -> None:
+    f = screen.field
+    n = len(doc.assessment.consultations)
+    c = doc.assessment.consultations[i]
+    key = lambda name, i=i: widget_key(doc, screen.id, "consultation", n, i, name)  # noqa: E731
+    with st.container(border=True):
+        st.markdown(f"**{g.t('consultation_n', n=i + 1)}**")
+        left, right = st.columns(2)
+        with left:
+            inputs.text(doc, key("who"), f("who").label, c.who, f"consultations.{i}.who", area=False)
+            _select(doc, key("kind"), f("kind").label, kinds, c.kind, f"consultations.{i}.kind")
+        with right:
+            inputs.day(doc, key("on"), f("on").label, c.on, f"consultations.{i}.on")
+        inputs.text(doc, key("advice"), f("advice").label, c.advice, f"consultations.{i}.advice",
+                    height=80)
+        st.button(g.t("remove_consultation", n=i + 1), key=key("remove"), disabled=doc.locked,
+                  on_click=on_click, args=(doc, Edit.remove_at(f"consultations.{i}", c)), kwargs=fragments.here())
+
+
 def evidence(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     a = doc.assessment
     f = screen.field
-    cited = flow.cited_source_ids(a, g)
     titles = {s.id: s.title for s in g.screens}
     st.subheader(md(f("sources").label))
     if f("sources").help:
         st.caption(md(f("sources").help))
     types = _opts(g.catalogues.source_types, SOURCE_TYPES)
     reliabilities = _opts(g.catalogues.reliabilities, RELIABILITIES)
-    n = len(a.evidence)
-    for i, s in enumerate(a.evidence):
-        key = lambda name, i=i: widget_key(doc, screen.id, "source", n, i, name)  # noqa: E731
-        used = ", ".join(titles.get(sid, sid) for sid in cited.get(s.id, [])) or "—"
-        # A new (empty) source opens for the officer to fill; it stays open until the officer closes it.
-        with inputs.card(widget_key(doc, screen.id, "card", s.id), f"{md(s.id)} · {md(s.title or '—')}  "
-                         f"({md(used)})", opened=not s.title):
-            inputs.text(doc, key("title"), f("title").label, s.title, f"evidence.{i}.title", area=False)
-            left, right = st.columns(2)
-            with left:
-                inputs.text(doc, key("publisher"), f("publisher").label, s.publisher,
-                            f"evidence.{i}.publisher", area=False)
-                _select(doc, key("type"), f("type").label, types, s.type, f"evidence.{i}.type",
-                        help=f("type").help)
-            with right:
-                inputs.day(doc, key("info_date"), f("info_date").label, s.info_date,
-                           f"evidence.{i}.info_date", help=f("info_date").help)
-                _select(doc, key("reliability"), f("reliability").label, reliabilities, s.reliability,
-                        f"evidence.{i}.reliability", help=f("reliability").help)
-            inputs.text(doc, key("reference"), f("reference").label, s.reference,
-                        f"evidence.{i}.reference", area=False)
-            inputs.text(doc, key("findings"), f("findings").label, s.findings, f"evidence.{i}.findings",
-                        height=80)
-            st.button(g.t("remove_source", id=s.id), key=key("remove"), disabled=doc.locked or s.id in cited,
-                      on_click=commit, args=(doc, Edit.remove_at(f"evidence.{i}", s)))
+    for i in range(len(a.evidence)):  # each card a fragment: an answer redraws that card (wizard/ui/fragments.py)
+        fragments.run(widget_key(doc, screen.id, "source", i, "fragment"),
+                      lambda i=i: _source_card(doc, g, screen, i, titles, types, reliabilities))
     st.button(g.t("add_source"), key=widget_key(doc, screen.id, "add_source"), disabled=doc.locked,
-              on_click=commit, args=(doc, Edit.append_to("evidence")))
+              on_click=on_click, args=(doc, Edit.append_to("evidence")), kwargs=fragments.here())
 
     st.subheader(md(f("gaps").label))
     if f("gaps").help:
         st.caption(md(f("gaps").help))
-    n = len(a.gaps)
-    for i, gap in enumerate(a.gaps):
-        key = lambda name, i=i: widget_key(doc, screen.id, "gap", n, i, name)  # noqa: E731
-        with st.container(border=True):
-            st.markdown(f"**{g.t('gap_n', n=i + 1)}**")
-            inputs.text(doc, key("description"), f("gap_description").label, gap.description,
-                        f"gaps.{i}.description", height=80)
-            left, right = st.columns(2)
-            with left:
-                inputs.text(doc, key("asked_of"), f("asked_of").label, gap.asked_of, f"gaps.{i}.asked_of",
-                            area=False)
-                st.checkbox(f("art8_request").label, value=gap.art8_request, key=key("art8"),
-                            disabled=doc.locked, on_change=on_widget_change,
-                            args=(doc, key("art8"), f"gaps.{i}.art8_request", gap.art8_request))
-            with right:
-                inputs.day(doc, key("sent_on"), f("sent_on").label, gap.sent_on, f"gaps.{i}.sent_on")
-                inputs.day(doc, key("answered_on"), f("answered_on").label, gap.answered_on,
-                           f"gaps.{i}.answered_on")
-            inputs.text(doc, key("response"), f("response").label, gap.response, f"gaps.{i}.response",
-                        height=80)
-            st.button(g.t("remove_gap", n=i + 1), key=key("remove"), disabled=doc.locked, on_click=commit,
-                      args=(doc, Edit.remove_at(f"gaps.{i}", gap)))
-    st.button(g.t("add_gap"), key=widget_key(doc, screen.id, "add_gap"), disabled=doc.locked, on_click=commit,
-              args=(doc, Edit.append_to("gaps")))
+    for i in range(len(a.gaps)):
+        fragments.run(widget_key(doc, screen.id, "gap", i, "fragment"), lambda i=i: _gap_card(doc, g, screen, i))
+    st.button(g.t("add_gap"), key=widget_key(doc, screen.id, "add_gap"), disabled=doc.locked, on_click=on_click,
+              args=(doc, Edit.append_to("gaps")), kwargs=fragments.here())
 
     st.subheader(md(f("consultations").label))
     if f("consultations").help:
         st.caption(md(f("consultations").help))
     kinds = _opts(g.catalogues.consultation_kinds, CONSULTATION_KINDS)
-    n = len(a.consultations)
-    for i, c in enumerate(a.consultations):
-        key = lambda name, i=i: widget_key(doc, screen.id, "consultation", n, i, name)  # noqa: E731
-        with st.container(border=True):
-            st.markdown(f"**{g.t('consultation_n', n=i + 1)}**")
-            left, right = st.columns(2)
-            with left:
-                inputs.text(doc, key("who"), f("who").label, c.who, f"consultations.{i}.who", area=False)
-                _select(doc, key("kind"), f("kind").label, kinds, c.kind, f"consultations.{i}.kind")
-            with right:
-                inputs.day(doc, key("on"), f("on").label, c.on, f"consultations.{i}.on")
-            inputs.text(doc, key("advice"), f("advice").label, c.advice, f"consultations.{i}.advice",
-                        height=80)
-            st.button(g.t("remove_consultation", n=i + 1), key=key("remove"), disabled=doc.locked,
-                      on_click=commit, args=(doc, Edit.remove_at(f"consultations.{i}", c)))
+    for i in range(len(a.consultations)):
+        fragments.run(widget_key(doc, screen.id, "consultation", i, "fragment"),
+                      lambda i=i: _consultation_card(doc, g, screen, i, kinds))
     st.button(g.t("add_consultation"), key=widget_key(doc, screen.id, "add_consultation"), disabled=doc.locked,
-              on_click=commit, args=(doc, Edit.append_to("consultations")))
+              on_click=on_click, args=(doc, Edit.append_to("consultations")), kwargs=fragments.here())
 
 
 def open_item_where(g: Guidance, o: flow.Open) -> str:

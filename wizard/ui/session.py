@@ -22,7 +22,7 @@ from wizard.guidance import cached_guidance
 from wizard.guidance_schema import Guidance, GuidanceError
 from wizard.model import Assessment
 from wizard.store import Conflict, Locked, NotFound, Store, Stored, StoreError
-from wizard.ui import labels, typing_guard
+from wizard.ui import fragments, labels, typing_guard
 
 
 @dataclass
@@ -51,6 +51,11 @@ class OpenDoc:
 
     def findings(self, g: Guidance) -> list[flow.Finding]:
         return self._memo("findings", lambda: flow.check(g, self.assessment))
+
+    def outside(self, g: Guidance) -> fragments.Outside:
+        """What the page shows outside the fragments (marks, rows, conflict): see wizard/ui/fragments.py."""
+        return fragments.outside(g, self.open_items(g), self.findings(g), self.assessment,
+                                 conflict=self.conflict is not None, pending=bool(self.pending))
 
     def _memo(self, name: str, compute: Callable[[], Any]) -> Any:
         # Every stored state has its own version (a save without changes keeps the same content).
@@ -156,6 +161,7 @@ def goto(screen_id: str) -> None:
     """Show one screen of the open assessment; remembered for the session as well as in the URL (?screen=)."""
     st.query_params["screen"] = screen_id
     st.session_state["screen"] = (st.session_state.get("aid"), screen_id)
+    st.rerun()  # a callback: the whole page, also from a button drawn in a fragment (the sidebar's marks)
 
 
 def current_screen(screen_ids: list[str]) -> str:
@@ -218,13 +224,41 @@ def _save(doc: OpenDoc, draft: Assessment, made: list[Edit]) -> bool:
 
 
 def on_widget_change(doc: OpenDoc, key: str, path: str, old: Any,
-                     to_model: Callable[[Any], Any] | None = None) -> None:
+                     to_model: Callable[[Any], Any] | None = None, fragment: str | None = None) -> None:
     """Widget ``on_change`` callback: the widget's value (read by key) becomes an edit of ``path``.
 
-    ``old`` is what the model held when the widget was rendered: what the officer saw.
+    ``old`` is what the model held when the widget was rendered: what the officer saw. ``fragment`` is the
+    fragment the widget is drawn in (``fragments.here()``): what else to redraw is decided by ``_rerun``.
     """
+    before = doc.outside(guidance())
     value = st.session_state.get(key)
     commit(doc, Edit(path, to_model(value) if to_model is not None else value, old))
+    _rerun(doc, fragment, before)
+
+
+def on_click(doc: OpenDoc, edit: Edit, fragment: str | None = None) -> None:
+    """Button ``on_click`` callback: make ``edit`` (add or remove a row, a source ...), then redraw."""
+    before = doc.outside(guidance())
+    commit(doc, edit)
+    _rerun(doc, fragment, before)
+
+
+def _fragment_run() -> bool:
+    """Whether this run draws fragments only (a browser interaction inside one), not the whole page."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def _rerun(doc: OpenDoc, fragment: str | None, before: fragments.Outside) -> None:
+    if not _fragment_run():
+        # The whole page runs anyway: the default when the widget is outside any fragment, and what AppTest
+        # does on every interaction (its element tree would hold only the fragments of a keyed rerun).
+        return
+    scope = fragments.rerun_after(fragment, before, doc.outside(guidance()))
+    if scope is not None:
+        st.rerun(scope)  # from a callback: replaces the interaction's default rerun
 
 
 def resolve_conflict(doc: OpenDoc, keep_mine: bool) -> None:

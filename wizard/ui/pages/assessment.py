@@ -7,31 +7,13 @@ import streamlit as st
 from wizard import flow, service
 from wizard.guidance_schema import Guidance, Screen
 from wizard.store import StoreError
-from wizard.ui import flowchart_view, guidance_changes, guidance_panel, labels, screens, session
+from wizard.ui import flowchart_view, fragments, guidance_changes, guidance_panel, labels, screens, session
 from wizard.ui.session import OpenDoc
 from wizard.ui.text import md, shorten
 
 
 def _goto(screen_id: str) -> None:
     session.goto(screen_id)
-
-
-def _mark(g: Guidance, doc: OpenDoc, screen: Screen) -> str:
-    """One mark per screen, as the legend under the list explains it."""
-    open_items = doc.open_items(g)
-    blockers = flow.blocking(doc.findings(g))
-    if screen.kind == "summary":  # nothing to answer here: it is done when the whole assessment is
-        if blockers:
-            return g.t("blocked_mark")
-        return g.t("complete_mark") if not any(open_items.values()) else g.t("open_mark")
-    if any(b.screen_id == screen.id for b in blockers):
-        return g.t("blocked_mark")
-    items = open_items[screen.id]
-    if not items:
-        return g.t("complete_mark")
-    if all(o.state == "insufficient" for o in items):
-        return g.t("insufficient_mark")
-    return g.t("open_mark")
 
 
 def nav_label(g: Guidance, index: int, screen: Screen) -> str:
@@ -44,22 +26,38 @@ def nav_label(g: Guidance, index: int, screen: Screen) -> str:
 
 def _sidebar(g: Guidance, doc: OpenDoc, active: Screen) -> None:
     with st.sidebar:
-        st.markdown(f"**{g.t('screens_heading')}**")
-        for pos in flow.positions(g):
-            s = pos.screen
-            label = f"{_mark(g, doc, s)} {md(nav_label(g, pos.index, s))}"
-            st.button(label, key=f"nav_{s.id}", on_click=_goto, args=(s.id,), width="stretch",
-                      type="primary" if s.id == active.id else "secondary")
-        st.caption(md(g.t("marks_legend", complete=g.t("complete_mark"), open=g.t("open_mark"),
-                          insufficient=g.t("insufficient_mark"), blocked=g.t("blocked_mark"))))
-        # The five steps as a diagram: where the officer is, what is done, and the two steps in swapped order.
-        flowchart_view.show(g, current=active.id, compact=True,
-                            done={sid for sid, items in doc.open_items(g).items() if not items})
+        # A fragment: an answer whose mark changed redraws this, not the page (wizard/ui/fragments.py).
+        fragments.run(fragments.MARKS, lambda: _screen_list(g, doc, active))
         with st.expander(g.t("order_heading")):
             st.caption(md(g.meta.order_reason))
 
 
+def _screen_list(g: Guidance, doc: OpenDoc, active: Screen) -> None:
+    open_items = doc.open_items(g)
+    blockers = flow.blocking(doc.findings(g))
+    st.markdown(f"**{g.t('screens_heading')}**")
+    for pos in flow.positions(g):
+        s = pos.screen
+        label = f"{fragments.mark(g, open_items, blockers, s)} {md(nav_label(g, pos.index, s))}"
+        st.button(label, key=f"nav_{s.id}", on_click=_goto, args=(s.id,), width="stretch",
+                  type="primary" if s.id == active.id else "secondary")
+    st.caption(md(g.t("marks_legend", complete=g.t("complete_mark"), open=g.t("open_mark"),
+                      insufficient=g.t("insufficient_mark"), blocked=g.t("blocked_mark"))))
+    # The five steps as a diagram: where the officer is, what is done, and the two steps in swapped order.
+    flowchart_view.show(g, current=active.id, compact=True,
+                        done={sid for sid, items in open_items.items() if not items})
+
+
 def _header(g: Guidance, doc: OpenDoc) -> None:
+    # The title, the last save and an error form a fragment that every answer redraws (wizard/ui/fragments.py).
+    fragments.run(fragments.HEADER, lambda: _title(g, doc))
+    if doc.conflict is not None:
+        _conflict(g, doc)
+    if doc.locked:
+        _locked(g, doc)
+
+
+def _title(g: Guidance, doc: OpenDoc) -> None:
     a = doc.assessment
     badges = [g.t("final_badge") if a.status == "final" else g.t("draft_badge")]
     if a.training:
@@ -71,10 +69,6 @@ def _header(g: Guidance, doc: OpenDoc) -> None:
     st.caption(f"{' · '.join(badges)} · {g.t('revision_short', n=a.revision)} · {a.id} · {saved}")
     if doc.error:
         st.error(md(doc.error))
-    if doc.conflict is not None:
-        _conflict(g, doc)
-    if doc.locked:
-        _locked(g, doc)
 
 
 def _conflict(g: Guidance, doc: OpenDoc) -> None:
