@@ -31,6 +31,7 @@ import textwrap
 import time
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,28 +43,66 @@ MINIMAL_PAGE = textwrap.dedent("""
     st.radio("Answer", ["yes", "no"], key="answer", horizontal=True)
 """)
 
-# A run is over when the server's "script finished" message has arrived (read off the websocket) and no
-# element of the previous run is still shown. The page's own running/not-running attribute can miss a short run.
+# Every message the server sends, with the page's clock at its arrival (the app's WebSocket, wrapped before
+# any script of the page runs). Read back after each click and decoded with Streamlit's own protobuf classes.
+RECORD_JS = """(() => {
+    const Native = window.WebSocket;
+    window.__frames = [];
+    window.WebSocket = function (...args) {
+        const ws = new Native(...args);
+        ws.binaryType = "arraybuffer";
+        ws.addEventListener("message", (e) => {
+            const bytes = new Uint8Array(e.data);
+            let text = "";
+            for (let i = 0; i < bytes.length; i += 0x8000) {
+                text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+            }
+            window.__frames.push([performance.now(), btoa(text)]);
+        });
+        return ws;
+    };
+    window.WebSocket.prototype = Native.prototype;
+    Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();"""
+# Settled: the run's "script finished" message is in (checked in Python), and no element of the previous run
+# is still shown.
 SETTLED_JS = """() => !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')"""
 
 
-class RunWatch:
-    """Counts the server's script-finished messages on the page's websocket."""
+@dataclass
+class Sample:
+    settled: float  # click to settled page, ms
+    server: float  # first message of the run to its "script finished", ms: the server's run, as streamed
+    messages: int
+    kilobytes: float
+
+
+class Frames:
+    """The page's record of server messages, decoded."""
 
     def __init__(self, page: Any):
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-        self.finished = 0
-        self._parse = ForwardMsg.FromString
-        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+        self.page = page
+        self.parse = ForwardMsg.FromString
+        page.add_init_script(RECORD_JS)
 
-    def _frame(self, payload: Any) -> None:
-        if isinstance(payload, bytes | bytearray):
+    def since(self, start: float) -> list[tuple[float, str, int]]:
+        import base64
+
+        raw = self.page.evaluate("(start) => window.__frames.filter((f) => f[0] >= start)", start)
+        out = []
+        for t, data in raw:
+            payload = base64.b64decode(data)
             try:
-                if self._parse(bytes(payload)).WhichOneof("type") == "script_finished":
-                    self.finished += 1
-            except Exception:  # noqa: BLE001 (a frame of another kind: not ours to judge)
-                pass
+                msg = self.parse(payload)
+                kind = msg.WhichOneof("type") or "?"
+                if kind == "script_finished" and msg.script_finished == msg.FINISHED_EARLY_FOR_RERUN:
+                    kind = "script_stopped_for_rerun"  # another run follows: not the end of this click's work
+            except Exception:  # not a ForwardMsg: counted, not judged
+                kind = "?"
+            out.append((t, kind, len(payload)))
+        return out
 
 
 def _free_port() -> int:
@@ -119,33 +158,39 @@ def _seed(root: Path, database_url: str) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def _time(page: Any, watch: RunWatch, act: Callable[[], None]) -> float:
-    before = watch.finished
-    t0 = time.perf_counter()
+def _time(page: Any, frames: Frames, act: Callable[[], None]) -> Sample:
+    start = page.evaluate("() => performance.now()")
     act()
-    deadline = t0 + TIMEOUT_MS / 1000
-    while watch.finished == before:  # events arrive while Playwright waits
-        if time.perf_counter() > deadline:
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        got = frames.since(start)
+        finished = [t for t, kind, _ in got if kind == "script_finished"]
+        if finished:
+            break
+        if time.monotonic() > deadline:
             raise SystemExit("no run finished within the timeout")
-        page.wait_for_timeout(2)
+        page.wait_for_timeout(5)
     page.wait_for_function(SETTLED_JS, timeout=TIMEOUT_MS)
-    return time.perf_counter() - t0
+    settled = page.evaluate("() => performance.now()")
+    # Settled is when the page has drawn the finished run: never before its message arrived.
+    return Sample(settled=max(settled, finished[0]) - start, server=finished[0] - got[0][0],
+                  messages=len(got), kilobytes=sum(n for _, _, n in got) / 1024)
 
 
-def _series(page: Any, watch: RunWatch, actions: list[Callable[[], None]], runs: int,
-            warm: int = 2) -> list[float]:
+def _series(page: Any, frames: Frames, actions: list[Callable[[], None]], runs: int,
+            warm: int = 2) -> list[Sample]:
     samples = []
     for i in range(runs + warm):
-        elapsed = _time(page, watch, actions[i % len(actions)])
+        sample = _time(page, frames, actions[i % len(actions)])
         page.wait_for_timeout(300)  # a pause, as between two answers: no run overlaps the next click
         if i >= warm:
-            samples.append(elapsed)
+            samples.append(sample)
     return samples
 
 
-def _fmt(samples: list[float]) -> str:
-    q = statistics.quantiles(samples, n=10)
-    return f"median {statistics.median(samples) * 1000:7.1f} ms  (p10 {q[0] * 1000:.1f}, p90 {q[-1] * 1000:.1f})"
+def _fmt(values: list[float]) -> str:
+    q = statistics.quantiles(values, n=10)
+    return f"{statistics.median(values):6.1f} ms (p10 {q[0]:.1f}, p90 {q[-1]:.1f})"
 
 
 def _radio(page: Any, group: str, option: str) -> Callable[[], None]:
@@ -182,11 +227,11 @@ def main() -> None:
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(TIMEOUT_MS)
-            watch = RunWatch(page)
+            frames = Frames(page)
 
             page.goto(f"{minimal.url}/")
             page.get_by_role("radiogroup", name="Answer").wait_for()
-            results = {"minimal page: radio": _series(page, watch, [_radio(page, "Answer", "no"),
+            results = {"minimal page: radio": _series(page, frames, [_radio(page, "Answer", "no"),
                                                              _radio(page, "Answer", "yes")], args.runs)}
 
             page.goto(f"{wizard.url}/assess?aid={aid}&screen=prevalence&by=Bench")
@@ -195,13 +240,13 @@ def main() -> None:
             group = "Arms involved?"
             page.get_by_role("radiogroup", name=group).first.wait_for()
             results["wizard, Prevalence: an answer"] = _series(
-                page, watch, [_radio(page, group, "No"), _radio(page, group, "Yes")], args.runs)
+                page, frames, [_radio(page, group, "No"), _radio(page, group, "Yes")], args.runs)
 
             def next_then_back(name: str) -> Callable[[], None]:
                 return lambda: page.get_by_role("button", name=name, exact=True).click()
 
             results["wizard, Prevalence <-> Seriousness: Next / Back"] = _series(
-                page, watch, [next_then_back("Next →"), next_then_back("← Back")], max(4, args.runs // 2))
+                page, frames, [next_then_back("Next →"), next_then_back("← Back")], max(4, args.runs // 2))
 
             page.goto(f"{wizard.url}/assess?aid={aid}&screen=evidence&by=Bench")
             card = page.get_by_test_id("stExpander").filter(has_text="S1 · ").first
@@ -215,17 +260,24 @@ def main() -> None:
                 return pick
 
             results["wizard, Evidence: a source's reliability"] = _series(
-                page, watch, [reliability("Low"), reliability("High")], args.runs)
+                page, frames, [reliability("Low"), reliability("High")], args.runs)
             browser.close()
     finally:
         for s in servers:
             s.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    base = statistics.median(results["minimal page: radio"])
+    base = {k: statistics.median(getattr(x, k) for x in results["minimal page: radio"]) for k in ("settled", "server")}
     print(f"app: {root}   runs per case: {args.runs} (after 2 warm-up runs; Next/Back: half as many)")
+    print("settled: click to settled page; server: the run's first message to its 'script finished' (both in the"
+          " page's clock); ratios to the minimal page")
     for name, samples in results.items():
-        print(f"{name:50s} {_fmt(samples)}   x{statistics.median(samples) / base:.1f} the minimal page")
+        settled = [x.settled for x in samples]
+        server = [x.server for x in samples]
+        print(f"{name}\n    settled {_fmt(settled)} x{statistics.median(settled) / base['settled']:.1f}"
+              f"   server {_fmt(server)} x{statistics.median(server) / base['server']:.1f}"
+              f"   {statistics.median(x.messages for x in samples):.0f} messages,"
+              f" {statistics.median(x.kilobytes for x in samples):.1f} KB")
 
 
 if __name__ == "__main__":

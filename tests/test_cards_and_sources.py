@@ -104,8 +104,16 @@ def test_a_source_card_stays_open_after_its_title_is_typed(store, make_assessmen
 # --- 2. a new source where it is cited ----------------------------------------------------------------------------
 
 
+def _open_new_source(w: Wizard, picker: str) -> None:
+    """Click "New source": the box opens (its state is the popover's) and its form is drawn."""
+    w.at.session_state[f"{picker}:new:box"] = True
+    w.at.run()
+    w.ok()
+
+
 def _add_source(w: Wizard, picker: str, title: str) -> None:
     new = lambda name: f"{picker}:new:{name}"  # noqa: E731
+    _open_new_source(w, picker)
     w.at.text_input(key=new("title")).input(title)
     w.at.text_input(key=new("publisher")).input("Veloria Women's Shelter Network")
     w.at.selectbox(key=new("type")).set_value("ngo")
@@ -121,6 +129,7 @@ def test_a_source_added_in_step_1_is_in_the_register_and_cited_in_the_row(store,
     w = Wizard.seed(store, a, "prevalence")
     picker = w.key("prevalence", "forms", "intimate_partner_violence_femicide", "evidence")
     cited = list(w.at.multiselect(key=picker).value)
+    assert not [t for t in w.at.text_input if t.key == f"{picker}:new:title"], "a closed box draws no form"
     _add_source(w, picker, "Shelter intake figures <2025>")
 
     sid = a.next_source_id()
@@ -134,6 +143,7 @@ def test_a_source_added_in_step_1_is_in_the_register_and_cited_in_the_row(store,
     assert w.at.query_params["screen"] == "prevalence", "the officer is still on step 1"
     assert list(w.at.multiselect(key=picker).value) == [*cited, sid], "the picker shows it at once"
     assert g.t("new_source_added", id=sid) in w.texts()
+    _open_new_source(w, picker)  # "Add and cite" closed the box
     assert w.at.text_input(key=f"{picker}:new:title").value == "", "the form is empty for the next source"
 
     # The register on the Evidence screen shows it as usual, with the step that cites it.
@@ -149,6 +159,7 @@ def test_a_new_source_needs_a_title_and_a_question_picker_offers_it_too(store, m
     a = make_assessment()
     w = Wizard.seed(store, a, "seriousness")
     picker = w.key("seriousness", "end_user_listed", "evidence")
+    _open_new_source(w, picker)
     w.at.button(key=f"{picker}:new:add").click().run()
     w.ok()
     assert g.t("new_source_needs_title") in w.texts()
@@ -168,9 +179,11 @@ def test_a_final_assessment_offers_no_new_source(store, make_assessment):
     w.at.button(key="finalise").click().run()
     w.ok()
     w.goto("prevalence")
-    adds = [b for b in w.at.button if (b.key or "").endswith(":prevalence:forms:intimate_partner_violence_femicide"
-                                                              ":evidence:new:add")]
-    assert len(adds) == 1 and adds[0].disabled
+    picker = w.key("prevalence", "forms", "intimate_partner_violence_femicide", "evidence")
+    w.at.session_state[f"{picker}:new:box"] = True  # even a box forced open (its button is disabled) ...
+    w.at.run()
+    w.ok()
+    assert not [b for b in w.at.button if (b.key or "").startswith(f"{picker}:new:")], "... offers no form"
 
 
 # --- 3. step 2 shows what step 1 recorded ------------------------------------------------------------------------

@@ -136,6 +136,10 @@ def new_source(doc: OpenDoc, g: Guidance, picker_key: str, current: list[str], p
     types, reliabilities = g.catalogues.source_types, g.catalogues.reliabilities
     with st.popover(g.t("new_source"), help=g.t("new_source_help"), disabled=doc.locked, key=k("box"),
                     on_change="rerun"):
+        # Drawn only while open: the form's seven widgets in every picker of a screen made each answer's
+        # rerun twice as long (bench/ui.py --fragment). Opening the box reruns its fragment, which draws it.
+        if not st.session_state.get(k("box")) or doc.locked:
+            return
         with st.form(k("form"), border=False, enter_to_submit=False):
             st.text_input(f("title").label, key=k("title"), max_chars=SHORT_TEXT_MAX)
             st.text_input(f("publisher").label, key=k("publisher"), max_chars=SHORT_TEXT_MAX)

@@ -161,7 +161,8 @@ def goto(screen_id: str) -> None:
     """Show one screen of the open assessment; remembered for the session as well as in the URL (?screen=)."""
     st.query_params["screen"] = screen_id
     st.session_state["screen"] = (st.session_state.get("aid"), screen_id)
-    st.rerun()  # a callback: the whole page, also from a button drawn in a fragment (the sidebar's marks)
+    if _fragment_run():  # a button in a fragment (the sidebar's marks): draw the whole page, not the fragment
+        st.rerun()
 
 
 def current_screen(screen_ids: list[str]) -> str:
