@@ -366,12 +366,15 @@ def test_the_case_section_names_the_assessing_officer(guidance: Guidance, make_a
     assert squash("Assessor Ndlovu") in text and squash("Head of Unit Park") in text
 
 
-def test_a_very_long_reference_is_cut_in_the_header_and_whole_on_the_cover(
+def test_a_very_long_reference_is_cut_in_the_header_and_on_the_cover_and_whole_in_the_case_section(
         guidance: Guidance, make_assessment: Callable[..., Assessment]):
+    """The cover stays one page with its fingerprint, whatever the length of the fields (issue 10)."""
     a = make_assessment()
     a.case.reference = "REF-" + "x" * 1990
     texts = pages(build_pdf(a, guidance))
-    assert squash(a.case.reference) in squash(texts[0]), "the cover prints the reference in full"
+    assert squash("REF-" + "x" * 150) in squash(texts[0]) and squash(a.case.reference) not in squash(texts[0])
+    assert "…" in texts[0], "the cover shows a cut"
+    assert squash(a.case.reference) in squash("".join(texts[1:3])), "the case section prints it in full"
     assert all(squash("REF-" + "x" * 55) + "…" in squash(t) for t in texts[1:]), "each header shows a cut"
 
 

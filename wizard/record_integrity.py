@@ -21,6 +21,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ContentStream
 
+from wizard import answer_check, record_structure
 from wizard.formats import read_document
 from wizard.guidance_schema import Guidance, GuidanceError
 from wizard.model import Assessment, AssessmentFormatError, canonical_json
@@ -91,7 +92,19 @@ def _page_texts(reader: PdfReader) -> list[str]:
 
 
 def verify_pdf(pdf: bytes, builder: Builder, guidance: Guidance | None = None) -> VerifyResult:
-    """Whether the embedded assessment, the printed fingerprints and the pages agree; every problem named."""
+    """Whether the embedded assessment, the printed fingerprints and the pages agree; every problem named.
+
+    A damaged file gets a reason, never a traceback: PDF parsing fails in many ways (bad filters, broken
+    cross-references, limits), and any of them means the file is not a record as it was made.
+    """
+    try:
+        return _verify(pdf, builder, guidance)
+    except Exception as err:  # every failure to read is the same answer: the file is damaged
+        return VerifyResult(False, [f"the file is damaged and cannot be checked ({type(err).__name__}: "
+                                    f"{str(err)[:200]})"], None)
+
+
+def _verify(pdf: bytes, builder: Builder, guidance: Guidance | None) -> VerifyResult:
     problems: list[str] = []
     try:
         reader = _reader(pdf)
@@ -132,6 +145,10 @@ def verify_pdf(pdf: bytes, builder: Builder, guidance: Guidance | None = None) -
     except GuidanceError as err:
         problems.append(f"the pages cannot be checked: the guidance cannot be loaded ({err})")
         return result
+    misplaced = answer_check.problems(guidance, assessment)
+    if misplaced:  # the pages cannot show an answer the guidance has no place for: it would be hidden
+        problems.append("the embedded assessment holds answers the record cannot show: " + "; ".join(misplaced[:5])
+                        + (f" and {len(misplaced) - 5} more" if len(misplaced) > 5 else ""))
     recorded_stamp = keys.get("guidance", "")
     if recorded_stamp != guidance.stamp:
         problems.append(f"the pages cannot be confirmed: the record was made with guidance "
@@ -144,8 +161,14 @@ def verify_pdf(pdf: bytes, builder: Builder, guidance: Guidance | None = None) -
         return result
     fresh = builder.build(assessment, guidance, page_size=page_size,  # type: ignore[arg-type]
                       annex=keys.get("annex") == "1")
-    if fresh != pdf:
+    if fresh != pdf:  # not the file the render gives: it may still say the same (a plain re-save)
         fresh_reader = _reader(fresh)
+        changed = record_structure.differences(reader, fresh_reader)
+        if not changed and not problems:
+            result.notes.append("the file's bytes differ from a fresh render, but it says exactly the same: "
+                                "it was saved again by another program")
+        if changed:
+            problems.append("the document differs from the record: " + "; ".join(changed))
         problems += _drawing_differences(reader, fresh_reader)
         expected = _page_texts(fresh_reader)
         if len(expected) != len(texts):

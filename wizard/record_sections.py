@@ -192,6 +192,16 @@ def _brief(text: str, limit: int) -> tuple[str, bool]:
 # Cover
 
 
+COVER_VALUE_CHARS = 160
+"""A field on the cover is cut with "…" beyond this; the case section prints it in full. Without the cut, a
+2,000-character reference pushed the cover (and the fingerprint) onto a second page."""
+
+
+def _cover(text: str) -> str:
+    brief, cut = _brief(text, COVER_VALUE_CHARS)
+    return brief + "…" if cut else text
+
+
 def cover(ctx: RecordContext) -> Story:
     a, d = ctx.a, ctx.a.determination
     status = ctx.L(f"status_{a.status}") + (f" · {ctx.L('training')}" if a.training else "")
@@ -213,13 +223,14 @@ def cover(ctx: RecordContext) -> Story:
         (ctx.L("finalised"), _fmt(a.finalised_at)),
         (ctx.L("guidance_version"), guidance_text),
     ]
+    details = [(name, _cover(value)) for name, value in details]
     reasons, cut = _brief(d.reasons, BRIEF_REASONS_CHARS)
     box_rows: list[list[Flowable]] = [
         [para(ctx.L("determination_box"), "box_head")],
         [rich([(ctx.L("overriding_risk") + ": ", "bold"), (ctx.tri(d.overriding_risk), "regular")])],
         [rich([(ctx.L("outcome") + ": ", "bold"), (overall_outcome_text(ctx), "regular")])],
         [rich([(ctx.L("legal_basis") + ": ", "bold"), (legal_basis(ctx), "regular")])],
-        *([rich([(f"{name}: ", "bold"), (f"{outcome} — {basis}", "regular")])]
+        *([rich([(f"{_cover(name)}: ", "bold"), (f"{outcome} — {basis}", "regular")])]
           for name, outcome, basis, _note in item_outcome_lines(ctx)),
         [rich([(ctx.L("gbv_ground") + ": ", "bold"), (ctx.tri(d.gbv_ground), "regular")])],
         [rich([(ctx.L("reasons_brief") + ": ", "bold"), (reasons or "—", "regular")])],
@@ -241,13 +252,14 @@ def cover(ctx: RecordContext) -> Story:
     return [
         para(ctx.L("title"), "title"),
         para(ctx.g.meta.title, "subtitle"),
+        # Before anything of variable length: the fingerprint is always in the same place on page 1.
+        para(ctx.L("fingerprint"), "label"),
+        para(ctx.fingerprint, "fingerprint"),
+        Spacer(1, 4 * mm),
         _kv(ctx, details),
         Spacer(1, 5 * mm),
         box,
         Spacer(1, 5 * mm),
-        para(ctx.L("fingerprint"), "label"),
-        para(ctx.fingerprint, "fingerprint"),
-        Spacer(1, 4 * mm),
         para(ctx.L("disclaimer"), "label"),
         para(ctx.g.meta.disclaimer, "small"),
         PageBreak(),
