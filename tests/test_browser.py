@@ -21,6 +21,7 @@ Needs /usr/bin/chromium (apt-get install chromium) and ``pip install playwright 
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -276,11 +277,24 @@ def test_screenshots_of_the_main_screens_and_the_pdf_download(context: Any, serv
         screenshot(tab.page, name)
         if screen == "summary":
             _download_the_record(tab, "BRW-PDF-0042")
+    # Finalised, the record downloads signed with the server's own key, and verifies where that key is trusted.
+    wait_idle(tab.page)
+    tab.main().get_by_text("I have reviewed the record and want to lock it.").click()
+    wait_idle(tab.page)
+    tab.main().get_by_role("button", name="Finalise and lock").click()
+    expect(tab.main().get_by_text("The record will be signed by")).to_be_visible(timeout=TIMEOUT_MS)
+    screenshot(tab.page, "08-final-signed")
+    signed = _download_the_record(tab, "BRW-PDF-0042", data_dir=server.data_dir)
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    assert len(PdfFileReader(io.BytesIO(signed)).embedded_signatures) == 1
     assert tab.dialogs == []
     assert not tab.main().get_by_test_id("stException").count()
 
 
-def _download_the_record(tab: Tab, reference: str) -> None:
+def _download_the_record(tab: Tab, reference: str, data_dir: Path | None = None) -> bytes:
+    """Download the record, read it back and verify it with the command line (trusting the certificates of
+    ``data_dir``, the server's data folder, when given); return its bytes."""
     """The Summary screen's download gives a real PDF, named after the reference and showing it."""
     import pypdf
 
@@ -298,9 +312,14 @@ def _download_the_record(tab: Tab, reference: str) -> None:
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     assert reference in text
     # The downloaded record verifies with the command line, as a clerk or an auditor would check it.
-    from wizard.cli import main as cli
+    import subprocess
+    import sys
 
-    assert cli(["verify", str(download.value.path())]) == 0
+    env = {**os.environ, **({"WIZARD_DATA_DIR": str(data_dir)} if data_dir else {})}
+    done = subprocess.run([sys.executable, "-m", "wizard", "verify", str(download.value.path())], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return data
 
 
 def test_nothing_leaves_the_machine(context: Any, server: Server, server_store: Any, make_assessment: Any) -> None:

@@ -36,7 +36,10 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "complete-assess
 
 @pytest.fixture(scope="module")
 def assessment() -> Assessment:
-    return read_document(EXAMPLE.read_bytes())
+    """The example as a draft: a final record must also be signed (tests/test_record_signing.py); the content
+    checks here are the same for both."""
+    a = read_document(EXAMPLE.read_bytes())
+    return a.model_copy(update={"status": "draft", "finalised_at": None})
 
 
 @pytest.fixture(scope="module")

@@ -101,8 +101,14 @@ def cmd_render(args: argparse.Namespace) -> int:
     for field, chars in missing_glyphs(assessment):
         print(f"warning: {field}: {len(chars)} character(s) the record's fonts cannot show are printed as "
               f"[U+XXXX]: {' '.join(f'U+{ord(c):04X}' for c in chars)}", file=sys.stderr)
-    pdf = service.render_pdf(guidance, assessment, page_size=getattr(args, "page_size", None) or "A4",
-                             annex=bool(getattr(args, "annex", False)))
+    from wizard.record_signing import SigningError
+
+    try:
+        pdf = service.render_pdf(guidance, assessment, page_size=getattr(args, "page_size", None) or "A4",
+                                 annex=bool(getattr(args, "annex", False)),
+                                 sign=True if getattr(args, "sign", False) else None)
+    except SigningError as err:
+        return _fail(f"error: the record cannot be signed: {err}")
     out = Path(args.output)
     try:
         out.write_bytes(pdf)
@@ -121,10 +127,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
     except OSError as err:
         return _fail(f"error: cannot read {path}: {err.strerror or err}")
     result = verify_pdf(data)
+    if result.signed and result.signer:
+        when = result.signed_at.strftime("%Y-%m-%d %H:%M UTC") if result.signed_at else "an unknown time"
+        print(f"signed by {result.signer} (certificate SHA-256 {result.certificate_sha256}) at {when}")
     if result.ok:
+        signature = "the signature holds; " if result.signed else "not signed (a draft); "
         print(f"OK: {path}: assessment {result.assessment_id} revision {result.revision}, "
-              f"SHA-256 {result.fingerprint}; the embedded assessment matches the printed fingerprint and the "
-              f"pages")
+              f"SHA-256 {result.fingerprint}; {signature}the embedded assessment matches the printed fingerprint "
+              f"and the pages")
+        for note in result.notes:
+            print(f"  note: {note}")
         return 0
     print(f"FAILED: {path}:")
     for p in result.problems:
@@ -260,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="PDF file to write")
     p.add_argument("--page-size", choices=["A4", "letter"], default="A4")
     p.add_argument("--annex", action="store_true", help="append the guidance text the officer saw")
+    p.add_argument("--sign", action="store_true",
+                   help="sign a draft too (a final record is always signed with the office's key)")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("verify", help="verify a PDF record")

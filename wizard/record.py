@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate
 
-from wizard import record_integrity
+from wizard import record_integrity, record_signing
 from wizard.guidance import GUIDANCE_ROOT, load_guidance
 from wizard.guidance_schema import Guidance
 from wizard.model import Assessment, canonical_json
@@ -27,7 +28,7 @@ from wizard.record_labels import label
 from wizard.record_sections import RecordContext, body
 
 __all__ = ["RENDERER", "VerifyResult", "build_pdf", "extract_assessment", "fingerprint", "guidance_for",
-           "missing_glyphs", "verify_pdf"]
+           "missing_glyphs", "signed_pdf", "verify_pdf"]
 
 PageSize = Literal["A4", "letter"]
 PAGE_SIZES: dict[str, tuple[float, float]] = {"A4": A4, "letter": letter}
@@ -109,9 +110,33 @@ def guidance_for(language: str) -> Guidance:
     return load_guidance(language if (GUIDANCE_ROOT / language).is_dir() else "en")
 
 
-def verify_pdf(pdf: bytes, guidance: Guidance | None = None) -> VerifyResult:
-    """Whether a record's embedded assessment, printed fingerprints and pages agree (``record_integrity``)."""
-    return record_integrity.verify_pdf(pdf, BUILDER, guidance)
+def verify_pdf(pdf: bytes, guidance: Guidance | None = None, trusted: list[Any] | None = None,
+               secrets: Mapping[str, Any] | None = None) -> VerifyResult:
+    """Whether a record's signature holds and its embedded assessment, printed fingerprints and pages agree
+    (``record_integrity``). ``trusted``: the certificates to trust; by default this installation's and the
+    office's (``record_signing.trusted_certificates``)."""
+    if trusted is None:
+        try:
+            trusted = record_signing.trusted_certificates(secrets)
+        except record_signing.SigningError as err:
+            return VerifyResult(False, [f"the trusted certificates cannot be loaded: {err}"], None)
+    return record_integrity.verify_pdf(pdf, BUILDER, guidance, trusted)
+
+
+def signed_pdf(assessment: Assessment, guidance: Guidance, *, page_size: PageSize = "A4", annex: bool = False,
+               sign: bool | None = None, secrets: Mapping[str, Any] | None = None) -> bytes:
+    """The record as it leaves the tool: ``build_pdf``, signed when final (``sign=None``) or when asked.
+
+    Raises ``record_signing.SigningError`` when the key cannot be loaded or made.
+    """
+    pdf = build_pdf(assessment, guidance, page_size=page_size, annex=annex)
+    if not (assessment.status == "final" if sign is None else sign):
+        return pdf
+    identity = record_signing.signing_identity(secrets)
+    a = assessment
+    reason = (f"{'Final record' if a.status == 'final' else 'Draft'} of assessment {a.id} revision {a.revision}, "
+              f"SHA-256 {fingerprint(a)}.")
+    return record_signing.sign(pdf, identity, reason=reason)
 
 
 BUILDER = record_integrity.Builder(build=build_pdf, guidance_for=guidance_for, renderer=RENDERER)

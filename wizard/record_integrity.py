@@ -16,12 +16,14 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ContentStream
 
-from wizard import answer_check, record_structure
+from wizard import answer_check, record_signing, record_structure
 from wizard.formats import read_document
 from wizard.guidance_schema import Guidance, GuidanceError
 from wizard.model import Assessment, AssessmentFormatError, canonical_json
@@ -50,6 +52,11 @@ class VerifyResult:
     assessment_id: str | None = None
     revision: int | None = None
     notes: list[str] = field(default_factory=list)
+    signed: bool = False
+    signer: str | None = None
+    certificate_sha256: str | None = None
+    signed_at: datetime | None = None
+    status: str | None = None  # the embedded assessment's: "draft" or "final"
 
 
 def _reader(pdf: bytes) -> PdfReader:
@@ -91,17 +98,30 @@ def _page_texts(reader: PdfReader) -> list[str]:
     return [p.extract_text() or "" for p in reader.pages]
 
 
-def verify_pdf(pdf: bytes, builder: Builder, guidance: Guidance | None = None) -> VerifyResult:
-    """Whether the embedded assessment, the printed fingerprints and the pages agree; every problem named.
+def verify_pdf(pdf: bytes, builder: Builder, guidance: Guidance | None = None,
+               trusted: list[Any] | None = None) -> VerifyResult:
+    """Whether the record's signature holds (against ``trusted`` certificates), and whether the embedded
+    assessment, the printed fingerprints and the pages agree; every problem named.
 
+    A signed record is checked in two parts: the signature, offline, over the whole file (nothing may follow
+    it), and the part the render made, which must be what a fresh render gives. A final record must be signed.
     A damaged file gets a reason, never a traceback: PDF parsing fails in many ways (bad filters, broken
     cross-references, limits), and any of them means the file is not a record as it was made.
     """
     try:
-        return _verify(pdf, builder, guidance)
+        signatures = record_signing.check(pdf, trusted or [])
+        result = _verify(signatures.body, builder, guidance)
     except Exception as err:  # every failure to read is the same answer: the file is damaged
         return VerifyResult(False, [f"the file is damaged and cannot be checked ({type(err).__name__}: "
                                     f"{str(err)[:200]})"], None)
+    result.signed, result.signer = signatures.signed, signatures.signer
+    result.certificate_sha256, result.signed_at = signatures.certificate_sha256, signatures.signed_at
+    result.problems[:0] = signatures.problems
+    if not signatures.signed and result.status == "final":
+        result.problems.insert(0, "a final record carries the office's signature, and this one has none: it was "
+                                  "not made by this tool, or the signature was removed")
+    result.ok = not result.problems
+    return result
 
 
 def _verify(pdf: bytes, builder: Builder, guidance: Guidance | None) -> VerifyResult:
@@ -134,7 +154,7 @@ def _verify(pdf: bytes, builder: Builder, guidance: Guidance | None) -> VerifyRe
     except AssessmentFormatError as err:
         problems.append(f"the embedded {ATTACHMENT_NAME} is not a valid assessment: {err}")
         return VerifyResult(False, problems, digest)
-    result = VerifyResult(False, problems, digest, assessment.id, assessment.revision)
+    result = VerifyResult(False, problems, digest, assessment.id, assessment.revision, status=assessment.status)
     if canonical_json(assessment) != data:
         problems.append(f"the embedded {ATTACHMENT_NAME} is not in canonical form: it was edited after the "
                         f"record was made")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from wizard import answer_check, formats, guidance_search
 from wizard.guidance_schema import Guidance
@@ -69,11 +70,11 @@ def export_json(store: Store, id: str) -> str:
 
 
 def render_pdf(guidance: Guidance, assessment: Assessment, *, page_size: Literal["A4", "letter"] = "A4",
-               annex: bool = False) -> bytes:
-    """The PDF record of ``assessment`` (``wizard.record.build_pdf``)."""
+               annex: bool = False, sign: bool | None = None, secrets: Mapping[str, Any] | None = None) -> bytes:
+    """The PDF record of ``assessment``, signed when final or when ``sign`` (``wizard.record.signed_pdf``)."""
     from wizard import record  # ReportLab is only loaded when a record is made
 
-    return record.build_pdf(assessment, guidance, page_size=page_size, annex=annex)
+    return record.signed_pdf(assessment, guidance, page_size=page_size, annex=annex, sign=sign, secrets=secrets)
 
 
 def finalise(store: Store, guidance: Guidance, id: str, base_version: int, actor: str) -> Stored:

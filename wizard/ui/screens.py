@@ -313,7 +313,8 @@ def summary(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
 
 
 def record_download(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
-    from wizard import record
+    from wizard import record, record_signing
+    from wizard.ui import session
 
     record_text = g.screen("summary").field("record")  # one wording for the record wherever it is offered
     st.subheader(md(record_text.label))
@@ -333,10 +334,23 @@ def record_download(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         size = st.radio(g.t("page_size"), ["A4", "letter"], horizontal=True, key=f"pdf_size_{screen.id}")
     with right:
         annex = st.checkbox(g.t("include_annex"), key=f"pdf_annex_{screen.id}")
+        # A final record is always signed; a draft on request (e.g. to send for review as it stands).
+        sign = a.status == "final" or st.checkbox(g.t("sign_draft"), key=f"pdf_sign_{screen.id}",
+                                                  help=g.t("sign_draft_help"))
+    try:
+        identity = record_signing.signing_identity(session.secrets()) if sign else None
+    except record_signing.SigningError as err:  # said before the click, with the reason
+        st.error(g.t("signing_unavailable", error=str(err)))
+        return
+    if identity is not None:
+        cert = identity.certificate()
+        st.caption(md(g.t("signed_with", signer=record_signing.signer_name(cert),
+                          fingerprint=record_signing.certificate_sha256(cert)[:16])))
     # Reference, revision, status and the time of the saved state: two drafts never share a name.
     name = labels.record_file_name(g, a.case.reference, a.id, a.revision, a.status,
                                    a.finalised_at if a.status == "final" and a.finalised_at else doc.saved_at)
-    st.download_button(g.t("download_pdf"), data=lambda: record.build_pdf(a, g, page_size=size, annex=annex),
+    st.download_button(g.t("download_pdf"), data=lambda: record.signed_pdf(a, g, page_size=size, annex=annex,
+                                                                           sign=sign, secrets=session.secrets()),
                        file_name=name, mime="application/pdf", on_click="ignore", key=f"pdf_{screen.id}",
                        type="primary")
 

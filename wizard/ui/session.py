@@ -71,6 +71,11 @@ def _store_for(url: str) -> Store:
     return Store(url)
 
 
+def secrets() -> Any:
+    """.streamlit/secrets.toml as a mapping, or None without one (the core never reads that file itself)."""
+    return st.secrets if st.secrets.load_if_toml_exists() else None
+
+
 def database_url() -> str:
     """The store's URL: the environment first, then ``database_url`` in .streamlit/secrets.toml, then SQLite."""
     return store_config.database_url(st.secrets if st.secrets.load_if_toml_exists() else None)
