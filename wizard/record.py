@@ -81,10 +81,15 @@ def build_pdf(assessment: Assessment, guidance: Guidance, *, page_size: PageSize
     # shows a visible cut rather than running into the page body.
     header = label(guidance, "header_title") + (f" · {_cut(a.case.reference, 60)}" if a.case.reference else "")
     marking = _cut(a.case.protective_marking, 120)
+    # DRAFT and TRAINING in words in the header and the footer as well: a greyscale copy, or one whose
+    # watermark did not print, still says what it is.
+    status = " · ".join(marks)
     furniture = Furniture(
         header_left=header,
         marking=marking,
-        footer_left=label(guidance, "footer", id=a.id, revision=a.revision, fingerprint=fp[:12]),
+        status=status,
+        footer_left=(f"{status} · " if status else "")
+        + label(guidance, "footer", id=a.id, revision=a.revision, fingerprint=fp[:12]),
         page_label=label(guidance, "page_x_of_y"),
         watermark=" · ".join(marks),
         attachment=canonical_json(a),
@@ -96,6 +101,7 @@ def build_pdf(assessment: Assessment, guidance: Guidance, *, page_size: PageSize
         title=f"{label(guidance, 'title')} {a.case.reference}".strip(), author=a.signoff.officer or a.officer,
         subject=f"sha256:{fp}", creator=RENDERER,
         keywords=f"guidance={guidance.stamp}; page_size={page_size}; annex={int(annex)}",
+        lang=a.language,  # /Lang: screen readers and search read the record in its language
         initialFontName=SANS,  # else ReportLab names Helvetica, a font that is not embedded, on every page
         invariant=1,  # no timestamps or random ids: the same input gives the same bytes; local to this doc
     )

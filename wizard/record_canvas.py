@@ -21,12 +21,17 @@ ATTACHMENT_NAME = "assessment.json"
 MARGIN_X = 18 * mm
 HEADER_Y = 12 * mm  # distance of the header's baseline area from the top edge
 FOOTER_Y = 9 * mm
+MARKING_TOP = 6 * mm  # the protective marking's line, from the top edge
+MARKING_BOTTOM = 3.5 * mm  # and from the bottom edge
+WATERMARK_COLOUR = "#7B241C"
+WATERMARK_ALPHA = 0.22
 
 
 @dataclass(frozen=True)
 class Furniture:
     header_left: str
-    marking: str
+    marking: str  # the protective marking: centred at the top and the bottom of every page
+    status: str  # "DRAFT", "TRAINING · DRAFT" ...: at the header's right, in words; "" for a final record
     footer_left: str
     page_label: str  # with {page} and {pages}
     watermark: str  # "" for none
@@ -45,9 +50,16 @@ class PagedCanvas(canvas.Canvas):
         super().__init__(*args, **kwargs)
         self._furniture = furniture
         self._pages: list[dict[str, Any]] = []
+        self._outline_queue: list[tuple[str, int, float]] = []  # this page's outline entries
+        # One object for the whole document: the page snapshots share it (the counters must not go back).
+        self._outline = {"count": 0, "level": -1}
+
+    def queue_outline_entry(self, title: str, level: int, y: float) -> None:
+        self._outline_queue.append((title, level, y))
 
     def showPage(self) -> None:  # ReportLab's name
         self._pages.append(dict(self.__dict__))
+        self._outline_queue = []
         self._startPage()
 
     def save(self) -> None:
@@ -55,12 +67,23 @@ class PagedCanvas(canvas.Canvas):
         for state in self._pages:
             self.__dict__.update(state)
             self._draw_furniture(total)
+            self._make_outline_entries()
             super().showPage()
         self._finish(total)
         super().save()
 
     def _draw_furniture(self, total: int) -> None:
         raise NotImplementedError
+
+    def _make_outline_entries(self) -> None:
+        state = self._outline
+        for title, level, y in self._outline_queue:
+            state["count"] += 1  # in page order: the same record gives the same keys
+            key = f"section-{state['count']}"
+            self.bookmarkHorizontalAbsolute(key, y + 14)
+            level = min(level, state["level"] + 1)  # a level may not skip one
+            state["level"] = level
+            self.addOutlineEntry(title, key, level=level, closed=level > 0)
 
     def _finish(self, total: int) -> None:
         """After the last page, before the file is written."""
@@ -69,6 +92,9 @@ class PagedCanvas(canvas.Canvas):
 class RecordCanvas(PagedCanvas):
     def _finish(self, total: int) -> None:
         _embed_file(self, self._furniture.attachment, self._furniture.attachment_description)
+        # A reader shows the record's title (not its file name) and opens the outline beside the pages.
+        self.setViewerPreference("DisplayDocTitle", "true")
+        self.showOutline()
 
     def _draw_furniture(self, total: int) -> None:
         f = self._furniture
@@ -77,8 +103,13 @@ class RecordCanvas(PagedCanvas):
         self.saveState()
         if f.watermark:
             self._draw_watermark(f.watermark, width, height)
+        if f.marking:  # centred, top and bottom, as a protective marking is printed on official papers
+            for y in (height - MARKING_TOP, MARKING_BOTTOM):
+                mark = para(f.marking, "marking")
+                _, h = mark.wrap(inner, 12 * mm)
+                mark.drawOn(self, MARGIN_X, y - h + 8)
         left = para(f.header_left, "header")
-        right = para(f.marking, "header_right")
+        right = para(f.status, "header_right")
         _, hr = right.wrap(inner * 0.45, 30 * mm)
         right.drawOn(self, MARGIN_X + inner * 0.55, height - HEADER_Y - hr + 9)
         _, hl = left.wrap(inner * 0.53, 30 * mm)
@@ -99,8 +130,9 @@ class RecordCanvas(PagedCanvas):
         font = font_for_string(text, "bold")
         size = min(110.0, 1.3 * width / max(len(text), 1))
         self.saveState()
-        self.setFillColor(colors.HexColor("#C0392B"))
-        self.setFillAlpha(0.13)
+        # Dark enough to show on a greyscale printout (about 20% grey), light enough to read the text through.
+        self.setFillColor(colors.HexColor(WATERMARK_COLOUR))
+        self.setFillAlpha(WATERMARK_ALPHA)
         self.translate(width / 2, height / 2)
         self.rotate(50)
         self.setFont(font, size)

@@ -24,6 +24,7 @@ from wizard.record_text import ALERT_BG, RULE, SHADE, para, rich
 
 Story = list[Flowable]
 BRIEF_REASONS_CHARS = 700
+SIGNATURE_BOX = 15 * mm
 
 
 class RecordContext:
@@ -167,12 +168,33 @@ def _kv(ctx: RecordContext, pairs: list[tuple[str, str]], key_share: float = 0.3
 KEEP_BELOW = {"h1": 45 * mm, "h2": 30 * mm, "question": 22 * mm}
 
 
+class OutlineEntry(Flowable):
+    """An entry in the PDF's outline (the reader's bookmarks pane), pointing at the page where it is drawn."""
+
+    LEVELS = {"h1": 0, "h2": 1}
+
+    def __init__(self, title: str, level: str = "h1"):
+        super().__init__()
+        self.title, self.level = title, self.LEVELS.get(level, 1)
+        self.width = self.height = 0
+
+    def wrap(self, availWidth, availHeight):  # ReportLab's names
+        return 0, 0
+
+    def draw(self) -> None:
+        # The page is written later (the canvas numbers pages first, record_canvas.PagedCanvas): the entry is
+        # queued with its height on this page and made when the page is.
+        _x, y = self.canv.absolutePosition(0, 0)
+        self.canv.queue_outline_entry(self.title, self.level, y)
+
+
 def _heading(text: str, level: str = "h1") -> Flowable:
-    """A heading that never ends a page: it starts a new page unless some room is left below it.
+    """A heading that never ends a page: it starts a new page unless some room is left below it. It is also an
+    entry of the PDF's outline.
 
     (CondPageBreak rather than keepWithNext: keeping a heading with a long table would push the whole table
     to the next page and leave the rest of this one empty.)"""
-    return KeepTogether([CondPageBreak(KEEP_BELOW[level]), para(text, level)])
+    return KeepTogether([CondPageBreak(KEEP_BELOW[level]), OutlineEntry(text, level), para(text, level)])
 
 
 def _short(catalogue_label: str) -> str:
@@ -250,6 +272,7 @@ def cover(ctx: RecordContext) -> Story:
         ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
     ]))
     return [
+        OutlineEntry(ctx.L("title")),
         para(ctx.L("title"), "title"),
         para(ctx.g.meta.title, "subtitle"),
         # Before anything of variable length: the fingerprint is always in the same place on page 1.
@@ -636,20 +659,24 @@ def determination_section(ctx: RecordContext, screen: Screen) -> Story:
               para(d.reasons or "—", "answer")]
     if d.conditions or io.overall_outcome(ctx.a) == "authorise_with_conditions":
         story += [para(f("conditions", "conditions"), "question"), para(d.conditions or "—", "answer")]
-    story += [para(f("review_date", "review_date"), "question"), para(_fmt(d.review_date), "answer"),
-              para(f("reassessment_triggers", "triggers"), "question"),
-              para(d.reassessment_triggers or "—", "answer")]
+    story += [para(f("review_date", "review_date"), "question"), para(_fmt(d.review_date), "answer")]
 
+    # Room to sign by hand: each signature box at least SIGNATURE_BOX high.
+    box = Spacer(1, SIGNATURE_BOX)
     rows = [[para(h, "cell_head") for h in ("", ctx.L("signoff"), ctx.L("date"), ctx.L("signature"))],
             [para(f("officer", "officer"), "label"), para(s.officer or ctx.a.officer or "—", "cell"),
-             para(_fmt(s.officer_date), "cell"), para("", "cell")],
+             para(_fmt(s.officer_date), "cell"), box],
             [para(f("reviewer", "reviewer"), "label"), para(s.reviewer or "—", "cell"),
-             para(_fmt(s.reviewer_date), "cell"), para("", "cell")]]
+             para(_fmt(s.reviewer_date), "cell"), box]]
     w = ctx.width
     table = _grid(rows, [w * 0.2, w * 0.35, w * 0.15, w * 0.3])
-    table.setStyle(TableStyle([("ROWBACKGROUNDS", (0, 1), (-1, -1), [None]),
-                               ("BOTTOMPADDING", (0, 1), (-1, -1), 16)]))
-    story += [Spacer(1, 4 * mm), KeepTogether([_heading(ctx.L("signoff"), "h2"), table])]
+    table.setStyle(TableStyle([("ROWBACKGROUNDS", (0, 1), (-1, -1), [None])]))
+    # The last answers of the determination and the sign-off share a page: a sign-off alone on a page, away
+    # from what it signs, is what a reader distrusts. (One KeepTogether of plain flowables: a heading made
+    # with _heading is a KeepTogether itself, and nesting them made the block always start a new page.)
+    story.append(KeepTogether([para(f("reassessment_triggers", "triggers"), "question"),
+                               para(d.reassessment_triggers or "—", "answer"),
+                               Spacer(1, 4 * mm), para(ctx.L("signoff"), "h2"), table]))
     return story
 
 

@@ -47,7 +47,17 @@ def tree(reader: PdfReader) -> dict[str, Any]:
     """The document as nested plain values: {"/Info": ..., "/Root": ...}."""
     seen: dict[tuple[int, int], str] = {}
     trailer = reader.trailer
-    return {name: _node(trailer.get(name), name, seen) for name in ("/Info", "/Root")}
+    info = _node(trailer.get("/Info"), "/Info", seen)
+    root_ref = trailer.get("/Root")
+    root = root_ref.get_object() if root_ref is not None else None
+    if not isinstance(root, DictionaryObject):
+        return {"/Info": info, "/Root": _node(root_ref, "/Root", seen)}
+    if isinstance(root_ref, IndirectObject):
+        seen[(root_ref.idnum, root_ref.generation)] = "/Root"
+    # The page tree first: a page is then named by its place among the pages ("page 1"), not by the first
+    # outline entry or link that happens to point at it.
+    keys = sorted(root, key=lambda k: (k != "/Pages", k))
+    return {"/Info": info, "/Root": {str(k): _node(root[k], f"/Root{k}", seen) for k in keys}}
 
 
 def _node(obj: Any, path: str, seen: dict[tuple[int, int], str]) -> Any:

@@ -52,6 +52,7 @@ STYLES: dict[str, ParagraphStyle] = {
     "watermark": _style("watermark", fontName=SANS_BOLD, alignment=TA_CENTER),
     "header": _style("header", fontSize=7.5, leading=9, textColor=MUTED),
     "header_right": _style("header_right", fontName=SANS_BOLD, fontSize=7.5, leading=9, alignment=2),
+    "marking": _style("marking", fontName=SANS_BOLD, fontSize=9, leading=10.5, alignment=1),
 }
 
 

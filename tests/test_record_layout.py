@@ -1,0 +1,137 @@
+"""The record as a clerk files it and an auditor reads it (issue 10): navigable, greyscale-safe, the sign-off
+with what it signs.
+
+Read back with pypdf (outline, catalogue entries, text and where it is drawn) and, for what only the eye can
+judge, rendered in greyscale with poppler's pdftoppm.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from wizard.formats import read_document
+from wizard.guidance_schema import Guidance
+from wizard.model import Assessment
+from wizard.record import build_pdf
+from wizard.record_sections import SIGNATURE_BOX
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "complete-assessment.json"
+MARKING = "OFFICIAL-SENSITIVE – licensing"
+
+
+@pytest.fixture(scope="module")
+def draft() -> Assessment:
+    a = read_document(EXAMPLE.read_bytes())
+    a = a.model_copy(update={"status": "draft", "finalised_at": None, "training": True})
+    a.case.protective_marking = MARKING
+    return a
+
+
+@pytest.fixture(scope="module")
+def pdf(draft: Assessment, guidance: Guidance) -> bytes:
+    return build_pdf(draft, guidance, annex=True)
+
+
+def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    out: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                out.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return out
+
+
+def test_the_outline_has_every_section_and_step_on_its_page(pdf: bytes, guidance: Guidance):
+    reader = PdfReader(io.BytesIO(pdf))
+    outline = _outline(reader)
+    texts = [p.extract_text() for p in reader.pages]
+    tops = [(title, page) for depth, title, page in outline if depth == 0]
+    assert tops[0] == (guidance.t("record_title"), 1)
+    for screen in guidance.screens:  # each screen's section, as the record names it
+        names = (screen.title, screen.short_title or screen.title)
+        assert any(n.lower() in title.lower() for n in names for title, _ in tops), (names, tops)
+    for _depth, title, page in outline:
+        assert title.split(":")[0][:40] in texts[page - 1].replace("\n", " "), (title, page)
+    assert [p for _, p in tops] == sorted(p for _, p in tops), "in page order"
+
+
+def test_language_title_display_and_outline_pane(pdf: bytes, draft: Assessment):
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    assert root["/Lang"] == draft.language
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
+    assert root["/PageMode"] == "/UseOutlines"
+
+
+def _positions(page) -> list[tuple[str, float, float]]:
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            found.append((text.strip(), tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_status_words_and_the_marking_are_on_every_page(pdf: bytes):
+    reader = PdfReader(io.BytesIO(pdf))
+    for n, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert text.count("TRAINING · DRAFT") >= 2, f"page {n}: in the header and the footer, not only drawn"
+        height = float(page.mediabox.height)
+        marks = [y for t, _x, y in _positions(page) if t == MARKING]
+        assert len([y for y in marks if y > height - 30]) == 1, (n, marks, "at the top")
+        assert len([y for y in marks if y < 30]) == 1, (n, marks, "at the bottom")
+
+
+def test_the_marking_is_centred(pdf: bytes):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from wizard.record_text import STYLES
+
+    page = PdfReader(io.BytesIO(pdf)).pages[3]
+    style = STYLES["marking"]
+    width = stringWidth(MARKING, style.fontName, style.fontSize)
+    for text, x, y in _positions(page):
+        if text == MARKING and (y < 30 or y > float(page.mediabox.height) - 30):
+            assert abs(x + width / 2 - float(page.mediabox.width) / 2) < 2, x
+
+
+def test_the_sign_off_shares_a_page_with_the_determination_and_has_room_to_sign(pdf: bytes, guidance: Guidance):
+    reader = PdfReader(io.BytesIO(pdf))
+    signoff = guidance.t("record_signoff")
+    page = next(p for p in reader.pages if signoff in p.extract_text() and "Assessing officer" in p.extract_text())
+    text = page.extract_text()
+    assert guidance.screen("determination").title in text, "not alone on a page"
+    ys = {t: y for t, _x, y in _positions(page) if t in ("Assessing officer", "Reviewer")}
+    assert ys["Assessing officer"] - ys["Reviewer"] >= SIGNATURE_BOX, ys
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (apt-get install poppler-utils)")
+def test_the_watermark_shows_in_greyscale(draft: Assessment, guidance: Guidance, tmp_path: Path):
+    """Printed in grey, the watermark is still a visible grey (here: at least 12% darker than the paper)."""
+    from PIL import Image
+
+    final = draft.model_copy(update={"status": "final", "training": False})
+    images = []
+    for name, a in (("draft", draft), ("final", final)):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(build_pdf(a, guidance))
+        subprocess.run(["pdftoppm", "-gray", "-r", "40", "-f", "3", "-l", "3", "-png", str(path),
+                        str(tmp_path / name)], check=True, timeout=60)
+        images.append(Image.open(next(tmp_path.glob(f"{name}*.png"))).convert("L"))
+    marked, plain = (list(im.getdata()) for im in images)
+    watermark = sorted(m for m, p in zip(marked, plain, strict=True) if p >= 250 and m < 250)
+    assert len(watermark) > 1000, "the watermark covers a large part of the page"
+    assert watermark[len(watermark) // 2] <= 255 * 0.88, watermark[len(watermark) // 2]
