@@ -257,6 +257,14 @@ questions:
             label: "Yes"
           - id: "no"
             label: "No"
+  - id: effectiveness
+    type: choice
+    label: "Overall effectiveness"
+    options:
+      - id: effective
+        label: "Effective"
+      - id: not_effective
+        label: "Not effective"
 """
 
 
@@ -269,7 +277,7 @@ def write_prevention(root: Path, text: str) -> tuple[Path, str]:
 def test_the_compact_prevention_screen_itself_is_valid(root):
     write_prevention(root, PREVENTION)
     g = load_guidance("en", root=root)
-    assert [q.id for q in g.screen("prevention").questions] == ["legal_framework", "by_form"]
+    assert [q.id for q in g.screen("prevention").questions] == ["legal_framework", "by_form", "effectiveness"]
 
 
 def test_the_copy_is_valid_before_it_is_broken(root):

@@ -239,7 +239,7 @@ def test_record_prints_each_items_outcome_and_the_overall(guidance, make_assessm
     for where in (cover, text):
         assert squash(f"Item 1 ({PISTOLS}): Refuse on another ground (national criteria)") in where
         assert squash(f"Item 2 ({AMMUNITION}): Authorise with conditions") in where
-        assert squash("Outcome: Refuse on another ground (national criteria)") in where
+        assert squash("Refuse on another ground (national criteria)") in where
         assert squash(bases["authorise_with_conditions"]) in where
     assert squash("Outcome item by item") in text
     assert squash("Criterion 7 of the national policy.") in text
@@ -249,7 +249,7 @@ def test_record_prints_each_items_outcome_and_the_overall(guidance, make_assessm
 def test_record_says_when_the_overall_follows_from_the_items(guidance, make_assessment):
     a = decide(make_assessment("refuse"), "refuse", "refuse", overall=None)
     text = pdf_text(build_pdf(a, guidance))
-    assert squash("Outcome: Refuse: overriding risk (Art. 7(3)) (follows from the items)") in text
+    assert squash("Refuse: overriding risk (Art. 7(3)) (follows from the items)") in text
     assert squash(guidance.catalogues.legal_bases["refuse"]) in text
 
 

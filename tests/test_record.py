@@ -84,7 +84,8 @@ def test_the_example_is_a_complete_realistic_case(guidance: Guidance):
 
 
 def test_every_section_is_present_in_the_wizards_order(guidance: Guidance, example_pdf: bytes):
-    text = squash("".join(pages(example_pdf)))
+    texts = pages(example_pdf)
+    text = squash(texts[0][:60] + "".join(texts[1:]))  # page 1 names the steps too: the sections come after
     steps = flow.step_positions(guidance)
     expected = ["RecordofanArticle7(4)assessment", squash(guidance.screen("case").title),
                 squash(guidance.screen("article6").title), "ThefivestepsoftheArticle7(4)flowchart",
@@ -101,12 +102,27 @@ def test_every_section_is_present_in_the_wizards_order(guidance: Guidance, examp
         text.find(squash(flow.screen_label(guidance, guidance.screen("overriding_risk"))))
 
 
-def test_cover_shows_case_determination_and_full_fingerprint(guidance: Guidance, example_pdf: bytes):
+def test_page_1_gives_the_decision_first_and_page_2_the_records_details(guidance: Guidance, example_pdf: bytes):
     a = example()
-    cover = squash(pages(example_pdf)[0])
-    for needle in (a.id, "Revision", a.case.protective_marking, a.signoff.officer, a.signoff.reviewer,
-                   guidance.stamp, guidance.catalogues.outcomes["refuse"], fingerprint(a), "Determination"):
-        assert squash(needle) in cover, needle
+    first, second = (squash(t) for t in pages(example_pdf)[:2])
+    assert first.find(squash(guidance.t("record_decision"))) < first.find(squash(a.case.importing_state)), \
+        "the decision before the case"
+    for needle in (fingerprint(a), guidance.catalogues.outcomes["refuse"], guidance.catalogues.legal_bases["refuse"],
+                   a.case.end_user, a.case.items[0].description, a.signoff.officer, a.signoff.reviewer,
+                   guidance.t("record_steps_head"), a.case.protective_marking, a.id):
+        assert squash(needle) in first, needle
+    for pos in flow.step_positions(guidance):
+        assert squash(flow.screen_label(guidance, pos.screen)) in first, "one line per step"
+    for needle in (guidance.t("record_details"), "Revision", guidance.stamp, a.id):
+        assert squash(needle) in second, needle
+
+
+def test_page_1_makes_a_contradiction_impossible_to_miss(guidance: Guidance):
+    a = example().model_copy(update={"status": "draft", "finalised_at": None}, deep=True)
+    a.determination.outcome = "authorise"  # while the overriding-risk finding is "yes": Art. 7(3) says refuse
+    first = pages(build_pdf(a, guidance))[0]
+    assert guidance.t("record_blocking_head", n=1) in first
+    assert guidance.t("record_blocking_mark") in first and "7(3)" in first
 
 
 def test_flowchart_shows_both_numberings_and_why(example_pdf: bytes):

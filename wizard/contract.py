@@ -114,7 +114,12 @@ EVIDENCE = ScreenRef("evidence", "evidence")
 SUMMARY = ScreenRef("summary", "summary")
 DETERMINATION = ScreenRef("determination", "determination")
 
+PREVENTION = ScreenRef("prevention", "step")
+
 PREVALENCE_FORMS = QuestionRef(PREVALENCE, "forms", "table")
+PREVALENT = ColumnRef(PREVALENCE_FORMS, "prevalent", "choice")
+PREVALENT_YES = OptionRef(PREVALENT, "yes")
+EFFECTIVENESS = QuestionRef(PREVENTION, "effectiveness", "choice")
 PERPETRATORS = ColumnRef(PREVALENCE_FORMS, "perpetrators", "multi")
 INTENDED_END_USER = OptionRef(PERPETRATORS, "intended_end_user")
 
@@ -162,6 +167,9 @@ MODULE_NEEDS: dict[Ref, tuple[str, ...]] = {
     **{f: ("completeness",) for f in (*CASE_FIELDS, *ARTICLE6_FIELDS, OVERRIDING_FINDING, SOURCES,
                                        *DETERMINATION_FIELDS.values())},
     RECORD: ("ui screens (record download)",),
+    # Page 1 of the record gives each step's finding from these (record_sections.step_findings).
+    **{ref: ("record (page 1: each step's finding)",) for ref in (PREVALENT_YES, SERIOUS_YES, EFFECTIVENESS,
+                                                                 RESIDUAL_RISK)},
     **ITEM_OUTCOME_STRINGS,
 }
 

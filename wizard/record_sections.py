@@ -13,18 +13,19 @@ from datetime import date, datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
-from wizard import flow
+from wizard import contract, flow
 from wizard import item_outcomes as io
 from wizard.guidance_schema import Column, Guidance, Question, Screen
 from wizard.model import INSUFFICIENT, Answer, Assessment
 from wizard.record_flowchart import flowchart
 from wizard.record_fonts import SANS, describe_char
 from wizard.record_labels import label
-from wizard.record_text import ALERT_BG, RULE, SHADE, para, rich
+from wizard.record_text import ALERT_BG, BLOCK, BLOCK_BG, RULE, SHADE, para, rich
 
 Story = list[Flowable]
 BRIEF_REASONS_CHARS = 700
 SIGNATURE_BOX = 15 * mm
+COVER_ITEMS = 4  # items listed on page 1; the case section lists them all
 
 
 class RecordContext:
@@ -224,69 +225,155 @@ def _cover(text: str) -> str:
     return brief + "…" if cut else text
 
 
+def _choice_label(ctx: RecordContext, ref: contract.QuestionRef) -> str:
+    """A choice question's answer in the guidance's words ("insufficient information", "not answered")."""
+    ans = ctx.a.answer(ref.screen_id, ref.id)
+    if ans.insufficient:
+        return ctx.L("insufficient")
+    q = ctx.g.screen(ref.screen_id).question(ref.id)
+    return next((o.label for o in q.options if o.id == ans.value), ctx.L("not_answered"))
+
+
+def _forms_where(ctx: RecordContext, yes: contract.OptionRef) -> list[str] | None:
+    """The forms whose row answers ``yes`` in its column; None while no row has an answer in that column."""
+    col = yes.owner
+    assert isinstance(col, contract.ColumnRef)
+    rows = flow.rows_of(ctx.a.answer(col.screen_id, col.question.id))
+    if not any(r.get(col.id) for r in rows):
+        return None
+    return [ctx.form_label(str(r.get("row"))) for r in rows if r.get(col.id) == yes.id]
+
+
+def step_findings(ctx: RecordContext) -> list[tuple[str, str]]:
+    """One line per flowchart step, in the wizard's order: (the step as the wizard names it, its finding)."""
+    found: dict[str, str] = {}
+    for screen_id, yes, key in ((contract.PREVALENCE.id, contract.PREVALENT_YES, "found_prevalent"),
+                                (contract.SERIOUSNESS.id, contract.SERIOUS_YES, "found_serious")):
+        forms = _forms_where(ctx, yes)
+        found[screen_id] = (ctx.L("not_answered") if forms is None else
+                            ctx.L(key, forms="; ".join(forms)) if forms else ctx.L(f"{key}_none"))
+    found[contract.PREVENTION.id] = _choice_label(ctx, contract.EFFECTIVENESS)
+    found[contract.MITIGATION.id] = _choice_label(ctx, contract.RESIDUAL_RISK)
+    found[contract.OVERRIDING_RISK.id] = ctx.tri(ctx.a.determination.overriding_risk)
+    lines = []
+    for pos in flow.positions(ctx.g):
+        s = pos.screen
+        if s.flowchart_step is not None and s.id in found:
+            question = ctx.L(f"step_finding_{s.id}")
+            lines.append((flow.screen_label(ctx.g, s), f"{question} {found[s.id]}"))
+    return lines
+
+
+def _items_line(ctx: RecordContext) -> str:
+    items = ctx.a.case.items
+    if not items:
+        return "—"
+    parts = []
+    for item in items[:COVER_ITEMS]:
+        category = ctx.g.catalogues.item_categories.get(item.category or "", "") if item.category else ""
+        amount = f"{item.quantity:,} × " if item.quantity is not None else ""
+        value = f" ({item.value:,.2f} {item.currency})".rstrip() if item.value is not None else ""
+        parts.append(f"{amount}{_cover(item.description.strip() or '—')}"
+                     + (f" [{_short(category)}]" if category else "") + value)
+    if len(items) > COVER_ITEMS:
+        parts.append(ctx.L("more_items", n=len(items) - COVER_ITEMS))
+    return "; ".join(parts)
+
+
+def _total_value(ctx: RecordContext) -> str:
+    by_currency: dict[str, float] = {}
+    for item in ctx.a.case.items:
+        if item.value is not None:
+            by_currency[item.currency or "?"] = by_currency.get(item.currency or "?", 0.0) + item.value
+    return " + ".join(f"{v:,.2f} {c}" for c, v in sorted(by_currency.items())) or "—"
+
+
 def cover(ctx: RecordContext) -> Story:
+    """Page 1: the decision first, then what it is about, each step's finding, anything that stops it, and who
+    signed; the record's details follow on page 2 (``details``)."""
     a, d = ctx.a, ctx.a.determination
+    decision_rows: list[list[Flowable]] = [
+        [para(ctx.L("decision"), "box_head")],
+        [para(overall_outcome_text(ctx), "decision")],
+        [rich([(ctx.L("legal_basis") + ": ", "bold"), (legal_basis(ctx), "regular")])],
+        *([rich([(f"{_cover(name)}: ", "bold"), (f"{outcome} — {basis}", "regular")])]
+          for name, outcome, basis, _note in item_outcome_lines(ctx)),
+        [rich([(ctx.L("overriding_risk") + ": ", "bold"), (ctx.tri(d.overriding_risk), "regular"), ("  ·  ", "regular"),
+               (ctx.L("gbv_ground") + ": ", "bold"), (ctx.tri(d.gbv_ground), "regular")])],
+    ]
+    if a.article6.prohibited:
+        decision_rows.append([para(ctx.L("art6_prohibited"), "insufficient")])
+    decision = Table(decision_rows, colWidths=[ctx.width], splitInRow=1, hAlign="LEFT")
+    decision.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS), ("BOX", (0, 0), (-1, -1), 1.5, RULE),
+        ("BACKGROUND", (0, 0), (-1, -1), SHADE), ("LEFTPADDING", (0, 0), (-1, -1), 8),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, 0), 6),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+    ]))
+    story: Story = [
+        OutlineEntry(ctx.L("title")),
+        para(ctx.L("title"), "title"),
+        # Before anything of variable length: the fingerprint is always in the same place on page 1.
+        para(ctx.L("fingerprint"), "label"),
+        para(ctx.fingerprint, "fingerprint"),
+        Spacer(1, 3 * mm),
+        decision,
+    ]
+    # What stops this decision comes next, in words as well as in red: a greyscale copy says it too.
+    blockers = flow.blocking(flow.check(ctx.g, a))
+    if blockers:
+        rows = [[para(ctx.L("blocking_head", n=len(blockers)), "alert_head")],
+                *([para(f"{ctx.L('blocking_mark')} {b.message}", "alert")] for b in blockers)]
+        alert = Table(rows, colWidths=[ctx.width], hAlign="LEFT")
+        alert.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, BLOCK), ("BACKGROUND", (0, 0), (-1, -1), BLOCK_BG),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8)]))
+        story += [Spacer(1, 3 * mm), alert]
+    case = a.case
+    story += [Spacer(1, 3 * mm), _kv(ctx, [
+        (ctx.field("case", "reference"), _cover(case.reference) or "—"),
+        (ctx.field("case", "importing_state"), _cover(case.importing_state) or "—"),
+        (ctx.field("case", "end_user"), _cover(case.end_user) or "—"),
+        (ctx.L("items"), _items_line(ctx)),
+        (ctx.L("total_value"), _total_value(ctx)),
+    ])]
+    story += [Spacer(1, 3 * mm), para(ctx.L("steps_head"), "label"),
+              _kv(ctx, step_findings(ctx), key_share=0.34)]
+    open_items = len(flow.all_open_items(ctx.g, a))
+    s = a.signoff
+    story += [Spacer(1, 3 * mm), _kv(ctx, [
+        (ctx.L("open_items"), str(open_items) if open_items else ctx.L("no_open_items")),
+        (ctx.L("review_date"), _fmt(d.review_date)),
+        (ctx.L("officer"), f"{_cover(s.officer or a.officer or '—')} · {_fmt(s.officer_date)}"),
+        (ctx.L("reviewer"), f"{_cover(s.reviewer or '—')} · {_fmt(s.reviewer_date)}"),
+    ])]
+    reasons, cut = _brief(d.reasons, BRIEF_REASONS_CHARS)
+    story += [Spacer(1, 3 * mm), rich([(ctx.L("reasons_brief") + ": ", "bold"), (reasons or "—", "regular")])]
+    if cut:
+        story.append(para(ctx.L("reasons_continued", section=ctx.L("determination")), "small"))
+    story.append(PageBreak())
+    return story
+
+
+def details(ctx: RecordContext) -> Story:
+    """Page 2 opens with the record's own details, then the disclaimer."""
+    a = ctx.a
     status = ctx.L(f"status_{a.status}") + (f" · {ctx.L('training')}" if a.training else "")
     used = ctx.g.stamp
     guidance_text = a.guidance_version if a.guidance_version == used else ctx.L(
         "guidance_rendered", recorded=a.guidance_version or "—", used=used)
-    details = [
+    rows = [
         (ctx.L("record_id"), a.id),
         (ctx.L("revision"), str(a.revision)),
         (ctx.L("status"), status),
         (ctx.L("language"), ctx.L(f"language_{a.language}")),
         (ctx.L("marking"), a.case.protective_marking or ctx.L("no_marking")),
-        (ctx.field("case", "reference"), a.case.reference or "—"),
-        (ctx.field("case", "importing_state"), a.case.importing_state or "—"),
-        (ctx.L("officer"), a.signoff.officer or a.officer or "—"),
-        (ctx.L("reviewer"), a.signoff.reviewer or "—"),
         (ctx.L("created"), _fmt(a.created_at)),
         (ctx.L("updated"), _fmt(a.updated_at)),
         (ctx.L("finalised"), _fmt(a.finalised_at)),
         (ctx.L("guidance_version"), guidance_text),
     ]
-    details = [(name, _cover(value)) for name, value in details]
-    reasons, cut = _brief(d.reasons, BRIEF_REASONS_CHARS)
-    box_rows: list[list[Flowable]] = [
-        [para(ctx.L("determination_box"), "box_head")],
-        [rich([(ctx.L("overriding_risk") + ": ", "bold"), (ctx.tri(d.overriding_risk), "regular")])],
-        [rich([(ctx.L("outcome") + ": ", "bold"), (overall_outcome_text(ctx), "regular")])],
-        [rich([(ctx.L("legal_basis") + ": ", "bold"), (legal_basis(ctx), "regular")])],
-        *([rich([(f"{_cover(name)}: ", "bold"), (f"{outcome} — {basis}", "regular")])]
-          for name, outcome, basis, _note in item_outcome_lines(ctx)),
-        [rich([(ctx.L("gbv_ground") + ": ", "bold"), (ctx.tri(d.gbv_ground), "regular")])],
-        [rich([(ctx.L("reasons_brief") + ": ", "bold"), (reasons or "—", "regular")])],
-    ]
-    if cut:
-        box_rows.append([para(ctx.L("reasons_continued", section=ctx.L("determination")), "small")])
-    if a.article6.prohibited:
-        box_rows.append([para(ctx.L("art6_prohibited"), "insufficient")])
-    box = Table(box_rows, colWidths=[ctx.width], splitInRow=1, hAlign="LEFT")
-    box.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), SANS),
-        ("BOX", (0, 0), (-1, -1), 1.2, RULE),
-        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, 0), 6),
-        ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
-    ]))
-    return [
-        OutlineEntry(ctx.L("title")),
-        para(ctx.L("title"), "title"),
-        para(ctx.g.meta.title, "subtitle"),
-        # Before anything of variable length: the fingerprint is always in the same place on page 1.
-        para(ctx.L("fingerprint"), "label"),
-        para(ctx.fingerprint, "fingerprint"),
-        Spacer(1, 4 * mm),
-        _kv(ctx, details),
-        Spacer(1, 5 * mm),
-        box,
-        Spacer(1, 5 * mm),
-        para(ctx.L("disclaimer"), "label"),
-        para(ctx.g.meta.disclaimer, "small"),
-        PageBreak(),
-    ]
+    return [_heading(ctx.L("details"), "h2"), _kv(ctx, [(k, _cover(v)) for k, v in rows]), Spacer(1, 3 * mm),
+            para(ctx.L("disclaimer"), "label"), para(ctx.g.meta.disclaimer, "small"), Spacer(1, 4 * mm)]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -728,7 +815,7 @@ SECTION_BY_KIND: dict[str, Callable[[RecordContext, Screen], Story]] = {
 
 
 def body(ctx: RecordContext, with_annex: bool) -> Story:
-    story = cover(ctx)
+    story = cover(ctx) + details(ctx)
     flowchart_done = False
     for screen in ctx.g.screens:
         if screen.kind == "step" and not flowchart_done:

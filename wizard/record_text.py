@@ -23,6 +23,8 @@ MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#9AA5B1")
 SHADE = colors.HexColor("#EEF1F4")
 ALERT = colors.HexColor("#8A4B00")
+BLOCK = colors.HexColor("#A50E1C")  # a blocking finding: red, and always with a word (greyscale copies)
+BLOCK_BG = colors.HexColor("#FBE3E5")
 ALERT_BG = colors.HexColor("#FFF1D6")
 
 
@@ -53,6 +55,9 @@ STYLES: dict[str, ParagraphStyle] = {
     "header": _style("header", fontSize=7.5, leading=9, textColor=MUTED),
     "header_right": _style("header_right", fontName=SANS_BOLD, fontSize=7.5, leading=9, alignment=2),
     "marking": _style("marking", fontName=SANS_BOLD, fontSize=9, leading=10.5, alignment=1),
+    "decision": _style("decision", fontName=SANS_BOLD, fontSize=15, leading=19, spaceBefore=2, spaceAfter=4),
+    "alert_head": _style("alert_head", fontName=SANS_BOLD, fontSize=10, leading=13, textColor=BLOCK),
+    "alert": _style("alert", fontName=SANS_BOLD, fontSize=9, leading=12, textColor=BLOCK),
 }
 
 
