@@ -135,3 +135,78 @@ def test_the_watermark_shows_in_greyscale(draft: Assessment, guidance: Guidance,
     watermark = sorted(m for m, p in zip(marked, plain, strict=True) if p >= 250 and m < 250)
     assert len(watermark) > 1000, "the watermark covers a large part of the page"
     assert watermark[len(watermark) // 2] <= 255 * 0.88, watermark[len(watermark) // 2]
+
+
+def _body_lines(page) -> list[tuple[float, str, float]]:
+    """(y, text, font size) of each text run between the header and the footer, top to bottom."""
+    from reportlab.lib.units import mm
+
+    height = float(page.mediabox.height)
+    runs: list[tuple[float, str, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        y = tm[5] * cm[3] + cm[5]
+        if text.strip() and 20 * mm < y < height - 24 * mm:
+            runs.append((round(y, 1), text.strip(), size * abs(tm[3] or 1)))
+
+    page.extract_text(visitor_text=visit)
+    return sorted(runs, key=lambda r: -r[0])
+
+
+def _headings(guidance: Guidance, a: Assessment) -> set[str]:
+    from wizard import flow
+
+    found = {guidance.t(f"record_{k}") for k in ("register", "gaps", "consultations", "checks", "open_items",
+                                                    "signoff", "annex", "purpose", "legal_basis", "order_note",
+                                                    "guiding_questions", "indicators", "information_sources",
+                                                    "examples", "questions_help", "details")}
+    for s in guidance.screens:
+        found |= {s.title, flow.screen_label(guidance, s)} | {q.label for q in s.questions}
+    return {h for h in found if len(h) > 4}
+
+
+def test_no_page_ends_with_a_heading_and_sources_stay_with_their_question(pdf: bytes, draft: Assessment,
+                                                                            guidance: Guidance):
+    headings = _headings(guidance, draft)
+    for n, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        lines = _body_lines(page)
+        if not lines:
+            continue
+        last = lines[-1][1]
+        assert not any(h == last or (h.endswith(last) and len(last) > 12) for h in headings), (n, last)
+        assert not lines[0][1].startswith(guidance.t("record_sources_cited")), (n, "'Sources cited' opens a page")
+
+
+def test_the_register_is_read_at_9_pt_and_a_weak_source_is_marked(draft: Assessment, guidance: Guidance):
+    a = draft.model_copy(deep=True)
+    a.evidence[2].reliability = "low"
+    reader = PdfReader(io.BytesIO(build_pdf(a, guidance)))
+    page = next(p for p in reader.pages if guidance.t("record_src_reliability") in p.extract_text())
+    sizes = {round(size, 1) for _y, text, size in _body_lines(page) if a.evidence[0].title.startswith(text[:20])}
+    assert sizes == {9.0}, sizes
+    text = " ".join(p.extract_text() for p in reader.pages).replace("\n", " ")
+    assert f"{guidance.catalogues.reliabilities['low']} — {guidance.t('record_src_weak')}" in text
+
+
+def test_the_order_is_explained_once(draft: Assessment, guidance: Guidance):
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(build_pdf(draft, guidance))).pages)
+    text = " ".join(text.split())
+    sample = " ".join(guidance.meta.order_reason.split())[:60]
+    assert text.count(sample) == 1, text.count(sample)
+    for screen in guidance.screens:
+        if screen.order_note:
+            assert " ".join(screen.order_note.split())[:60] not in text
+
+
+def test_open_items_name_their_row_and_column(draft: Assessment, guidance: Guidance):
+    from wizard import flow
+
+    a = draft.model_copy(deep=True)
+    ans = a.answer("prevalence", "forms")
+    rows = [dict(r) for r in flow.rows_of(ans)]
+    rows[0]["arms_involved"] = None
+    a.set_answer("prevalence", "forms", ans.model_copy(update={"value": rows}))
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(build_pdf(a, guidance))).pages).split())
+    form = next(f.label for f in guidance.catalogues.gbv_forms if f.id == rows[0]["row"])
+    column = next(c.label for c in guidance.screen("prevalence").question("forms").columns if c.id == "arms_involved")
+    assert f"› {form} › {column} — {guidance.t('record_state_unanswered')}" in text

@@ -107,7 +107,8 @@ def build_pdf(assessment: Assessment, guidance: Guidance, *, page_size: PageSize
     )
     ctx = RecordContext(a, guidance, doc.width - 12, fp,  # the frame pads 6 pt each side
                         missing_glyphs(a))
-    doc.build(body(ctx, annex), canvasmaker=lambda *args, **kw: RecordCanvas(*args, furniture=furniture, **kw))
+    doc.build(body(ctx, annex, doc.height),
+              canvasmaker=lambda *args, **kw: RecordCanvas(*args, furniture=furniture, **kw))
     return buf.getvalue()
 
 

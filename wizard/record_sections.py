@@ -7,6 +7,7 @@ translated guidance gives a translated record.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
@@ -195,7 +196,28 @@ def _heading(text: str, level: str = "h1") -> Flowable:
 
     (CondPageBreak rather than keepWithNext: keeping a heading with a long table would push the whole table
     to the next page and leave the rest of this one empty.)"""
-    return KeepTogether([CondPageBreak(KEEP_BELOW[level]), OutlineEntry(text, level), para(text, level)])
+    room = CondPageBreak(KEEP_BELOW[level])
+    heading = KeepTogether([room, OutlineEntry(text, level), para(text, level)])
+    heading.room = room  # type: ignore[attr-defined]  # raised by _keep_headings_with_tables
+    return heading
+
+
+HEADING_HEIGHT = 12 * mm
+
+
+def _keep_headings_with_tables(story: Story, width: float, frame_height: float) -> Story:
+    """A heading followed by a table needs room for the table's first row too (and its header row): a tall
+    first row (a source with long findings) would otherwise leave the heading alone at the foot of a page."""
+    for here, after in itertools.pairwise(story):
+        room = getattr(here, "room", None)
+        if room is None or not isinstance(after, Table):
+            continue
+        after.wrap(width, frame_height)
+        heights = getattr(after, "_rowHeights", None) or []
+        need = sum(heights[:1 + (after.repeatRows or 0)]) + HEADING_HEIGHT
+        if room.height < need < frame_height:
+            room.height = need
+    return story
 
 
 def _short(catalogue_label: str) -> str:
@@ -522,7 +544,9 @@ def _card_tables(ctx: RecordContext, q: Question, entries: list[tuple[str, dict]
                 shaded.append((1, r))
         t = _grid(rows, [ctx.width * 0.28, ctx.width * 0.72], shaded=shaded)
         t.setStyle(TableStyle([("SPAN", (0, 0), (1, 0))]))
-        story += [t, Spacer(1, 2 * mm)]
+        # A row's card moves whole to the next page rather than leave its title behind; one taller than a
+        # page splits with its title repeated (the header row).
+        story += [KeepTogether([t]), Spacer(1, 2 * mm)]
     return story
 
 
@@ -546,11 +570,17 @@ def _question(ctx: RecordContext, screen: Screen, q: Question) -> Story:
         story.append(para("; ".join(q.option_label(str(v)) for v in values), "answer"))
     else:
         story.append(para(str(value), "answer"))
+    tail: Story = []
     if ans.reasons:
-        story.append(rich([(ctx.g.t("reasons") + ": ", "bold"), (ans.reasons, "regular")], "answer"))
+        tail.append(rich([(ctx.g.t("reasons") + ": ", "bold"), (ans.reasons, "regular")], "answer"))
     if ans.evidence:
-        story.append(rich([(ctx.L("sources_cited") + ": ", "bold"), (ctx.cite(ans.evidence), "regular")],
-                          "answer"))
+        tail.append(rich([(ctx.L("sources_cited") + ": ", "bold"), (ctx.cite(ans.evidence), "regular")],
+                         "answer"))
+    if tail:
+        # The reasons and the sources cited stay with the answer they belong to (a short answer, or the end of
+        # a table: KeepTogether lets a flowable taller than a page split as before).
+        last = story.pop() if len(story) > 1 else None
+        story.append(KeepTogether(([last] if last is not None else []) + tail))
     return story
 
 
@@ -558,8 +588,7 @@ def step_section(ctx: RecordContext, screen: Screen) -> Story:
     story: Story = [CondPageBreak(40 * mm), _heading(flow.screen_label(ctx.g, screen))]
     if screen.legal_basis:
         story.append(para(screen.legal_basis, "small"))
-    if screen.order_note:
-        story.append(para(screen.order_note, "small"))
+    # The order of steps 5 and 4 is explained once, under the flowchart; the step's heading gives both numbers.
     for q in screen.questions:
         story += _question(ctx, screen, q)
     if screen.id == "overriding_risk":
@@ -570,6 +599,17 @@ def step_section(ctx: RecordContext, screen: Screen) -> Story:
 
 # ---------------------------------------------------------------------------------------------------------
 # Evidence register, gaps, consultations
+
+
+WEAK_RELIABILITY = ("low", "unknown")
+
+
+def _reliability(ctx: RecordContext, reliability: str) -> Flowable:
+    """A source's reliability; a weak one in bold with a word, so that it is seen (in grey print too)."""
+    text = ctx.g.catalogues.reliabilities.get(reliability, reliability)
+    if reliability in WEAK_RELIABILITY:
+        return para(f"{text} — {ctx.L('src_weak')}", "cell_head")
+    return para(text, "cell")
 
 
 def evidence_section(ctx: RecordContext, screen: Screen) -> Story:
@@ -583,11 +623,13 @@ def evidence_section(ctx: RecordContext, screen: Screen) -> Story:
                 ("src_no", "src_title", "src_publisher", "src_type", "src_date", "src_reliability", "src_used_in")]
         rows: list[list[Flowable]] = [head]
         for s in a.evidence:
-            title_parts: list[Flowable] = [para(s.title or "—", "cell")]
+            # 9 pt, in ink: the register is read, not skimmed (findings were 7.5 pt grey).
+            title_parts: list[Flowable] = [para(s.title or "—", "register")]
             if s.reference:
-                title_parts.append(para(s.reference, "small"))
+                title_parts.append(para(s.reference, "register_note"))
             if s.findings:
-                title_parts.append(rich([(ctx.L("src_findings") + ": ", "bold"), (s.findings, "regular")], "small"))
+                title_parts.append(rich([(ctx.L("src_findings") + ": ", "bold"), (s.findings, "regular")],
+                                        "register_note"))
             screens = sorted(used.get(s.id, []), key=lambda sid: order.get(sid, 99))
             rows.append([
                 para(f"[{s.id}]", "cell_head"),
@@ -595,10 +637,10 @@ def evidence_section(ctx: RecordContext, screen: Screen) -> Story:
                 para(s.publisher or "—", "cell"),
                 para(_short(g.catalogues.source_types.get(s.type, s.type)), "cell"),
                 para(_fmt(s.info_date), "cell"),
-                para(g.catalogues.reliabilities.get(s.reliability, s.reliability), "cell"),
+                _reliability(ctx, s.reliability),
                 para(", ".join(short.get(sid, sid) for sid in screens) or ctx.L("src_not_cited"), "cell"),
             ])
-        story.append(_grid(rows, [w * f for f in (0.06, 0.33, 0.15, 0.12, 0.11, 0.1, 0.13)]))
+        story.append(_grid(rows, [w * f for f in (0.06, 0.38, 0.14, 0.11, 0.1, 0.1, 0.11)]))
     else:
         story.append(para(ctx.L("no_sources"), "body"))
 
@@ -648,10 +690,11 @@ def summary_section(ctx: RecordContext, screen: Screen) -> Story:
     story.append(_heading(ctx.L("open_items"), "h2"))
     items = flow.all_open_items(g, a)
     if items:
-        for o in items:
+        for o in (cell for item in items for cell in item.each()):  # each open cell: its row and column
             state = ctx.L("state_insufficient" if o.state == "insufficient" else "state_unanswered")
+            where = " › ".join(p for p in (o.label, o.row, o.column) if p)
             story.append(rich([(f"{titles.get(o.screen_id, o.screen_id)}: ", "bold"),
-                               (f"{o.label} — {state}", "regular")], "bullet"))
+                               (f"{where} — {state}", "regular")], "bullet"))
     else:
         story.append(para(ctx.L("no_open_items"), "body"))
     if ctx.unshown:
@@ -779,16 +822,17 @@ def annex(ctx: RecordContext) -> Story:
         items = list(items)
         if not items:
             return []
-        return [para(ctx.L(title_key), "question"), *(rich([("• ", "regular"), (t, "regular")], "bullet")
-                                                      for t in items)]
+        return [_heading(ctx.L(title_key), "question"), *(rich([("• ", "regular"), (t, "regular")], "bullet")
+                                                          for t in items)]
 
     for screen in g.screens:
         story += [CondPageBreak(30 * mm), _heading(flow.screen_label(g, screen), "h2")]
+        # Every heading of the annex keeps with what follows it (_heading), as in the body of the record.
         if screen.legal_basis:
-            story += [para(ctx.L("legal_basis"), "question"), para(screen.legal_basis, "body")]
-        story += [para(ctx.L("purpose"), "question"), para(screen.purpose, "body")]
+            story += [_heading(ctx.L("legal_basis"), "question"), para(screen.legal_basis, "body")]
+        story += [_heading(ctx.L("purpose"), "question"), para(screen.purpose, "body")]
         if screen.order_note:
-            story += [para(ctx.L("order_note"), "question"), para(screen.order_note, "body")]
+            story += [_heading(ctx.L("order_note"), "question"), para(screen.order_note, "body")]
         story += bullets("guiding_questions", screen.guiding_questions)
         story += bullets("indicators", screen.indicators)
         story += bullets("information_sources", screen.information_sources)
@@ -800,7 +844,7 @@ def annex(ctx: RecordContext) -> Story:
                 adv = g.cross_cutting(aid)
             except KeyError:
                 continue
-            story += [para(adv.title, "question"), para(adv.text, "body")]
+            story += [_heading(adv.title, "question"), para(adv.text, "body")]
     return story
 
 
@@ -814,7 +858,7 @@ SECTION_BY_KIND: dict[str, Callable[[RecordContext, Screen], Story]] = {
 }
 
 
-def body(ctx: RecordContext, with_annex: bool) -> Story:
+def body(ctx: RecordContext, with_annex: bool, frame_height: float) -> Story:
     story = cover(ctx) + details(ctx)
     flowchart_done = False
     for screen in ctx.g.screens:
@@ -824,4 +868,4 @@ def body(ctx: RecordContext, with_annex: bool) -> Story:
         story += SECTION_BY_KIND[screen.kind](ctx, screen)
     if with_annex:
         story += annex(ctx)
-    return story
+    return _keep_headings_with_tables(story, ctx.width, frame_height)

@@ -39,6 +39,8 @@ STYLES: dict[str, ParagraphStyle] = {
     "small": _style("small", fontSize=7.5, leading=9.5, textColor=MUTED),
     "cell": _style("cell", fontSize=8, leading=10),
     "cell_head": _style("cell_head", fontName=SANS_BOLD, fontSize=8, leading=10),
+    "register": _style("register", fontSize=9, leading=11.5),
+    "register_note": _style("register_note", fontSize=9, leading=11.5, spaceBefore=2),
     "title": _style("title", fontName=SANS_BOLD, fontSize=17, leading=21, spaceAfter=4),
     "subtitle": _style("subtitle", fontSize=10.5, leading=14, textColor=MUTED, spaceAfter=10),
     "h1": _style("h1", fontName=SANS_BOLD, fontSize=13, leading=16, spaceBefore=6, spaceAfter=6),
