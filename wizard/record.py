@@ -94,6 +94,9 @@ def build_pdf(assessment: Assessment, guidance: Guidance, *, page_size: PageSize
         watermark=" · ".join(marks),
         attachment=canonical_json(a),
         attachment_description=f"Assessment {a.id} revision {a.revision}, canonical JSON, SHA-256 {fp}",
+        created=a.created_at,
+        modified=a.finalised_at if a.status == "final" and a.finalised_at else a.updated_at,
+        language=a.language,
     )
     buf = io.BytesIO()
     doc = SimpleDocTemplate(

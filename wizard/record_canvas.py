@@ -7,13 +7,15 @@ state and paints the furniture onto all pages in ``save()`` (the usual two-pass 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString, PDFZCompress
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDate, PDFDictionary, PDFName, PDFStream, PDFString, PDFZCompress
 from reportlab.pdfgen import canvas
 
+from wizard import record_pdfa
 from wizard.record_fonts import font_for_string
 from wizard.record_text import RULE, para
 
@@ -37,6 +39,9 @@ class Furniture:
     watermark: str  # "" for none
     attachment: bytes
     attachment_description: str
+    created: datetime  # the assessment's own times: the document's dates (record_pdfa)
+    modified: datetime
+    language: str
 
 
 class PagedCanvas(canvas.Canvas):
@@ -91,7 +96,10 @@ class PagedCanvas(canvas.Canvas):
 
 class RecordCanvas(PagedCanvas):
     def _finish(self, total: int) -> None:
-        _embed_file(self, self._furniture.attachment, self._furniture.attachment_description)
+        f = self._furniture
+        spec = _embed_file(self, f.attachment, f.attachment_description, f.modified)
+        record_pdfa.make_archival(self._doc, created=f.created, modified=f.modified, language=f.language,
+                                  attachment_spec=spec)
         # A reader shows the record's title (not its file name) and opens the outline beside the pages.
         self.setViewerPreference("DisplayDocTitle", "true")
         self.showOutline()
@@ -140,13 +148,14 @@ class RecordCanvas(PagedCanvas):
         self.restoreState()
 
 
-def _embed_file(canv: canvas.Canvas, data: bytes, description: str) -> None:
-    """Attach ``data`` as the document-level embedded file assessment.json (PDF 1.7 EmbeddedFiles)."""
+def _embed_file(canv: canvas.Canvas, data: bytes, description: str, modified: datetime) -> Any:
+    """Attach ``data`` as the document-level embedded file assessment.json (PDF 1.7 EmbeddedFiles); return
+    the reference to its file specification (PDF/A-3 lists it in the catalogue's /AF)."""
     doc = canv._doc
     stream = PDFStream(PDFDictionary({
         "Type": PDFName("EmbeddedFile"),
         "Subtype": "/application#2Fjson",  # "/" inside a name must be written #2F
-        "Params": PDFDictionary({"Size": len(data)}),
+        "Params": PDFDictionary({"Size": len(data), "ModDate": PDFDate(ts=record_pdfa.timestamp(modified))}),
     }), content=data, filters=[PDFZCompress])
     spec = PDFDictionary({
         "Type": PDFName("Filespec"),
@@ -160,3 +169,4 @@ def _embed_file(canv: canvas.Canvas, data: bytes, description: str) -> None:
     doc.Catalog.Names = PDFDictionary({
         "EmbeddedFiles": PDFDictionary({"Names": PDFArray([PDFString(ATTACHMENT_NAME), spec_ref])}),
     })
+    return spec_ref
