@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -408,3 +409,24 @@ def test_the_legal_basis_of_the_outcome_is_on_the_cover_and_in_the_determination
     # the reading of "knowledge" the authority applies is printed with Art. 6(3)
     reading = guidance.catalogues.knowledge_readings[a.article6.p3_reading]
     assert squash(reading) in squash("".join(text))
+
+
+def test_the_chinese_font_is_loaded_only_for_a_record_that_needs_it(tmp_path: Path):
+    """A fresh process: a Latin-only record leaves the 5 MB Chinese font unread; Chinese text loads it."""
+    code = (
+        "from pathlib import Path\n"
+        "from wizard.formats import read_document\n"
+        "from wizard.guidance import load_guidance\n"
+        "from wizard.record import build_pdf\n"
+        "from wizard import record_fonts\n"
+        "g = load_guidance('en')\n"
+        f"a = read_document(Path({str(EXAMPLE)!r}).read_bytes())\n"
+        "build_pdf(a, g)\n"
+        "print(record_fonts.cjk_loaded())\n"
+        "a.case.end_user = '国家警察公共秩序局'\n"
+        "text = build_pdf(a, g)\n"
+        "print(record_fonts.cjk_loaded())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.split() == ["False", "True"], done.stdout + done.stderr

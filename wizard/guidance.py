@@ -61,6 +61,30 @@ class _Located:
         return line
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _parse(text: str) -> tuple[Any, Any]:
+    """The node tree (for line numbers) and the data, from one parse: libyaml's when PyYAML has it (about ten
+    times faster); a file it refuses is parsed again in Python, whose messages the errors below are made for."""
+    if _FAST_LOADER is not None:
+        loader = _FAST_LOADER(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                return node, loader.construct_document(node)
+        except yaml.YAMLError:
+            pass
+        finally:
+            loader.dispose()
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def _read_yaml(path: Path, root: Path) -> tuple[Any, _Located]:
     rel = path.relative_to(root.parent) if root.parent in path.parents else path
     try:
@@ -68,8 +92,7 @@ def _read_yaml(path: Path, root: Path) -> tuple[Any, _Located]:
     except (OSError, UnicodeDecodeError) as err:
         raise GuidanceError([f"{rel}: cannot be read: {err}"]) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = _parse(text)
     except yaml.MarkedYAMLError as err:
         # For an unclosed quote or bracket the problem is found at the end of the file; the line where the
         # construct opens is the one a reviewer needs.

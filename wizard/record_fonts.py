@@ -50,7 +50,11 @@ _NO_SHAPE = {"Cc", "Cf", "Co", "Cs", "Cn"}
 class _Coverage:
     regular: frozenset[int]
     bold: frozenset[int]
-    cjk: frozenset[int]
+
+    @property
+    def cjk(self) -> frozenset[int]:
+        """The Chinese font's characters: it is loaded (about 70 ms, a 5 MB file) only when text needs it."""
+        return _cjk_charset()
 
 
 _lock = threading.Lock()
@@ -100,8 +104,15 @@ class _MeasuredTTFont(TTFont):
         return width
 
 
+def _register(name: str) -> frozenset[int]:
+    filename, index = _FILES[name]
+    font = _MeasuredTTFont(name, str(FONT_DIR / filename), subfontIndex=index)
+    pdfmetrics.registerFont(font)
+    return frozenset(cp for cp, glyph in font.face.charToGlyph.items() if glyph)
+
+
 def register_fonts() -> None:
-    """Register the vendored fonts once per process (about 80 ms, most of it the CJK font)."""
+    """Register the Latin fonts once per process; the Chinese one waits for the first text that needs it."""
     global _coverage
     if _coverage is not None:
         return
@@ -109,14 +120,28 @@ def register_fonts() -> None:
         if _coverage is not None:
             return
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-        charsets: dict[str, frozenset[int]] = {}
-        for name, (filename, index) in _FILES.items():
-            font = _MeasuredTTFont(name, str(FONT_DIR / filename), subfontIndex=index)
-            pdfmetrics.registerFont(font)
-            charsets[name] = frozenset(cp for cp, glyph in font.face.charToGlyph.items() if glyph)
+        regular, bold = _register(SANS), _register(SANS_BOLD)
         pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS, boldItalic=SANS_BOLD)
-        pdfmetrics.registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)
-        _coverage = _Coverage(charsets[SANS], charsets[SANS_BOLD], charsets[CJK])
+        _coverage = _Coverage(regular, bold)
+
+
+_cjk: frozenset[int] | None = None
+
+
+def _cjk_charset() -> frozenset[int]:
+    global _cjk
+    if _cjk is None:
+        with _lock:
+            if _cjk is None:
+                charset = _register(CJK)
+                pdfmetrics.registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)
+                _cjk = charset
+    return _cjk
+
+
+def cjk_loaded() -> bool:
+    """Whether this process has loaded the Chinese font (tests: a Latin-only record does not)."""
+    return _cjk is not None
 
 
 def _cov() -> _Coverage:
@@ -209,4 +234,5 @@ def font_for_string(text: str, weight: Weight = "regular") -> str:
     primary_set = cov.bold if weight == "bold" else cov.regular
     if all(ord(c) in primary_set or c.isspace() for c in text):
         return SANS_BOLD if weight == "bold" else SANS
+    _cjk_charset()  # the fallback must be registered before it is drawn
     return CJK
