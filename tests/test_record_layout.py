@@ -210,3 +210,29 @@ def test_open_items_name_their_row_and_column(draft: Assessment, guidance: Guida
     form = next(f.label for f in guidance.catalogues.gbv_forms if f.id == rows[0]["row"])
     column = next(c.label for c in guidance.screen("prevalence").question("forms").columns if c.id == "arms_involved")
     assert f"› {form} › {column} — {guidance.t('record_state_unanswered')}" in text
+
+
+def test_citations_link_to_their_register_entry_and_web_addresses_are_links(pdf: bytes, draft: Assessment):
+    reader = PdfReader(io.BytesIO(pdf))
+    number = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
+    internal, web, landed = 0, set(), set()
+    for page in reader.pages:
+        for ref in page.get("/Annots") or []:
+            link = ref.get_object()
+            if link.get("/Subtype") != "/Link":
+                continue
+            if "/Dest" in link:
+                target = reader.pages[number[link["/Dest"][0].idnum]]
+                top = float(link["/Dest"][3])
+                # The link lands on a source's row of the register: its [Sx] just below the target height.
+                entry = [t for t, _x, y in _positions(target) if t.startswith("[S") and top - 40 < y <= top + 2]
+                assert entry, top
+                landed.add(entry[0])
+                internal += 1
+            else:
+                web.add(str(link["/A"]["/URI"]))
+    assert internal >= len(draft.evidence)
+    cited = {f"[{sid}]" for a in draft.answers.values() for ans in a.values() for sid in ans.evidence}
+    assert cited and cited <= landed, (cited, landed)
+    urls = {w for s in draft.evidence for w in s.reference.split() if w.startswith("http")}
+    assert urls and {u.rstrip(".,;") for u in urls} <= web

@@ -56,21 +56,35 @@ class PagedCanvas(canvas.Canvas):
         self._furniture = furniture
         self._pages: list[dict[str, Any]] = []
         self._outline_queue: list[tuple[str, int, float]] = []  # this page's outline entries
+        self._bookmark_queue: list[tuple[str, dict[str, Any]]] = []  # this page's link targets
+        self._replaying = False
         # One object for the whole document: the page snapshots share it (the counters must not go back).
         self._outline = {"count": 0, "level": -1}
 
     def queue_outline_entry(self, title: str, level: int, y: float) -> None:
         self._outline_queue.append((title, level, y))
 
+    def bookmarkPage(self, key: str, **kwargs: Any) -> None:  # ReportLab's name
+        """A link target (a paragraph's ``<a name>``): made when its page is written, so that it points at that
+        page and not at the first (ReportLab binds it to the page being written)."""
+        if self._replaying:
+            super().bookmarkPage(key, **kwargs)
+        else:
+            self._bookmark_queue.append((key, kwargs))
+
     def showPage(self) -> None:  # ReportLab's name
         self._pages.append(dict(self.__dict__))
         self._outline_queue = []
+        self._bookmark_queue = []
         self._startPage()
 
     def save(self) -> None:
         total = len(self._pages)
         for state in self._pages:
             self.__dict__.update(state)
+            self._replaying = True
+            for key, kwargs in self._bookmark_queue:
+                super().bookmarkPage(key, **kwargs)
             self._draw_furniture(total)
             self._make_outline_entries()
             super().showPage()

@@ -21,7 +21,7 @@ from wizard.model import INSUFFICIENT, Answer, Assessment
 from wizard.record_flowchart import flowchart
 from wizard.record_fonts import SANS, describe_char
 from wizard.record_labels import label
-from wizard.record_text import ALERT_BG, BLOCK, BLOCK_BG, RULE, SHADE, para, rich
+from wizard.record_text import ALERT_BG, BLOCK, BLOCK_BG, RULE, SHADE, Piece, para, rich, web_links
 
 Story = list[Flowable]
 BRIEF_REASONS_CHARS = 700
@@ -60,12 +60,18 @@ class RecordContext:
             return self.g.catalogues.answers.get("not_answered") or self.L("not_answered")
         return self.g.catalogues.answers.get(value) or self.L({"yes": "yes", "no": "no"}.get(value, "insufficient"))
 
-    def cite(self, ids: Iterable[str]) -> str:
-        """Sources by their register id ([S3]), the id the officer saw and the consistency messages use."""
-        out = []
+    def cite(self, ids: Iterable[str]) -> list[Piece]:
+        """Sources by their register id ([S3], the id the officer saw and the consistency messages use), each a
+        link to its entry in the evidence register."""
+        out: list[Piece] = []
         for sid in ids:
-            out.append(f"[{sid}]" if sid in self.source_ids else self.L("not_in_register", id=sid))
-        return " ".join(out)
+            if out:
+                out.append((" ", "regular"))
+            if sid in self.source_ids:
+                out.append((f"[{sid}]", "regular", f"#{source_anchor(sid)}"))
+            else:
+                out.append((self.L("not_in_register", id=sid), "regular"))
+        return out
 
     def form_label(self, form_id: str) -> str:
         return flow.form_label(self.g, form_id)
@@ -73,6 +79,11 @@ class RecordContext:
 
 # ---------------------------------------------------------------------------------------------------------
 # Small building blocks
+
+
+def source_anchor(source_id: str) -> str:
+    """The link target of a source's entry in the evidence register."""
+    return "src-" + "".join(c if c.isalnum() else "-" for c in source_id)
 
 
 def _fmt(value: date | datetime | None) -> str:
@@ -483,7 +494,7 @@ def _cell(ctx: RecordContext, col: Column, value: object) -> tuple[Flowable, boo
     if value in (None, "", []):
         return para("—", "cell"), False
     if col.type == "evidence":
-        return para(ctx.cite(value if isinstance(value, list) else [str(value)]), "cell"), False
+        return rich(ctx.cite(value if isinstance(value, list) else [str(value)]), "cell"), False
     if col.type in ("choice", "multi"):
         values = value if isinstance(value, list) else [str(value)]
         text = "; ".join(_option_label(ctx, col.options, col.options_from, str(v)) for v in values)
@@ -574,8 +585,7 @@ def _question(ctx: RecordContext, screen: Screen, q: Question) -> Story:
     if ans.reasons:
         tail.append(rich([(ctx.g.t("reasons") + ": ", "bold"), (ans.reasons, "regular")], "answer"))
     if ans.evidence:
-        tail.append(rich([(ctx.L("sources_cited") + ": ", "bold"), (ctx.cite(ans.evidence), "regular")],
-                         "answer"))
+        tail.append(rich([(ctx.L("sources_cited") + ": ", "bold"), *ctx.cite(ans.evidence)], "answer"))
     if tail:
         # The reasons and the sources cited stay with the answer they belong to (a short answer, or the end of
         # a table: KeepTogether lets a flowable taller than a page split as before).
@@ -625,14 +635,14 @@ def evidence_section(ctx: RecordContext, screen: Screen) -> Story:
         for s in a.evidence:
             # 9 pt, in ink: the register is read, not skimmed (findings were 7.5 pt grey).
             title_parts: list[Flowable] = [para(s.title or "—", "register")]
-            if s.reference:
-                title_parts.append(para(s.reference, "register_note"))
+            if s.reference:  # a web address in it is a link
+                title_parts.append(rich(web_links(s.reference), "register_note"))
             if s.findings:
                 title_parts.append(rich([(ctx.L("src_findings") + ": ", "bold"), (s.findings, "regular")],
                                         "register_note"))
             screens = sorted(used.get(s.id, []), key=lambda sid: order.get(sid, 99))
             rows.append([
-                para(f"[{s.id}]", "cell_head"),
+                rich([(f"[{s.id}]", "bold")], "cell_head", anchor=source_anchor(s.id)),  # citations link here
                 title_parts,
                 para(s.publisher or "—", "cell"),
                 para(_short(g.catalogues.source_types.get(s.type, s.type)), "cell"),

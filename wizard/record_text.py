@@ -6,6 +6,7 @@ altered or would crash the build, so nothing reaches a Paragraph except through 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from xml.sax.saxutils import escape
@@ -158,10 +159,40 @@ def para(text: str, style: str = "body", weight: Weight = "regular") -> Paragrap
     return rich([(text, weight)], style)
 
 
-def rich(pieces: Iterable[tuple[str, Weight]], style: str = "body") -> Paragraph:
-    """A Paragraph of several plain-text pieces, each regular or bold (e.g. a label and a value)."""
+Piece = tuple[str, Weight] | tuple[str, Weight, str]
+"""Plain text, its weight, and optionally where it links to ("#src-S3" inside the record, or a web address)."""
+LINK_COLOUR = "#1F4E9E"
+_WEB = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")
+
+
+def web_links(text: str, weight: Weight = "regular") -> list[Piece]:
+    """``text`` with each web address a link to itself (a reader asks before opening it)."""
+    out: list[Piece] = []
+    at = 0
+    for m in _WEB.finditer(text):
+        if m.start() > at:
+            out.append((text[at:m.start()], weight))
+        out.append((m.group(0), weight, m.group(0)))
+        at = m.end()
+    if at < len(text) or not out:
+        out.append((text[at:], weight))
+    return out
+
+
+def _piece_markup(piece: Piece) -> str:
+    body = markup(piece[0], piece[1])
+    if len(piece) == 3 and body:
+        return f'<a href="{escape(piece[2], {chr(34): "&quot;"})}" color="{LINK_COLOUR}">{body}</a>'
+    return body
+
+
+def rich(pieces: Iterable[Piece], style: str = "body", anchor: str | None = None) -> Paragraph:
+    """A Paragraph of several plain-text pieces, each regular or bold (e.g. a label and a value), some of them
+    links; ``anchor`` names the paragraph as a link target ("src-S3")."""
     pieces = list(pieces)
-    body = "".join(markup(t, w) for t, w in pieces)
-    if any(has_cjk(t) for t, _w in pieces):
+    body = "".join(_piece_markup(p) for p in pieces)
+    if anchor:
+        body = f'<a name="{escape(anchor)}"/>' + body
+    if any(has_cjk(p[0]) for p in pieces):
         return SplitSafeCJKParagraph(body, _cjk_variant(style))
     return LinearSplitParagraph(body, STYLES[style])
