@@ -61,6 +61,19 @@ _lock = threading.Lock()
 _coverage: _Coverage | None = None
 
 
+def _logical(cp: int) -> str:
+    """What a drawn glyph stands for, for text extraction and search.
+
+    Arabic is drawn in its contextual presentation forms (record_text.visual); a reader that copies or
+    searches the text wants the letters themselves (a lam-alef ligature stands for both, in reading order:
+    extraction turns a right-to-left run around glyph by glyph, not letter by letter).
+    """
+    ch = chr(cp)
+    if 0xFB50 <= cp <= 0xFDFF or 0xFE70 <= cp <= 0xFEFF:
+        return unicodedata.normalize("NFKC", ch)
+    return ch
+
+
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     """ReportLab's ToUnicode CMap, except that code points above U+FFFF are written as UTF-16 (surrogate
     pairs), as the PDF specification requires.
@@ -70,7 +83,7 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     installing this for the whole process changes nothing else.
     """
     def hex16(cp: int) -> str:
-        return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
+        return _logical(cp).encode("utf-16-be", "surrogatepass").hex().upper()
 
     return "\n".join([
         "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",

@@ -64,8 +64,24 @@ STYLES: dict[str, ParagraphStyle] = {
 }
 
 
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def visual(text: str) -> str:
+    """Right-to-left text (Arabic, Hebrew) as it is drawn: Arabic letters in their joined forms
+    (arabic-reshaper), and each line in display order (python-bidi, the Unicode bidirectional algorithm, on a
+    left-to-right line as the record's are). Text without such letters is returned as it is."""
+    if not _RTL.search(text):
+        return text
+    import arabic_reshaper
+    from bidi import get_display
+
+    return get_display(arabic_reshaper.reshape(text), base_dir="L")
+
+
 def markup(text: str, weight: Weight = "regular") -> str:
     """Escaped Paragraph markup for ``text``, switching font per run and marking unshowable characters."""
+    text = visual(text)
     parts: list[str] = []
     for font, t in runs(text, weight):
         if font == "\n":
