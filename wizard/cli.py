@@ -308,4 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # One process per command: the guidance is parsed once per content, then read back (safe to delete).
+    from wizard import guidance
+    from wizard.store_config import data_dir
+
+    guidance.use_disk_cache(data_dir() / "cache")
     return int(args.func(args))

@@ -8,6 +8,7 @@ so that a reviewer who broke a file can mend it without reading Python.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from wizard import contract, flow
 from wizard.guidance_schema import (
@@ -168,6 +169,9 @@ def _validate(model: type[BaseModel], data: Any, where: _Located) -> Any:
         raise GuidanceError(problems) from None
 
 
+_GUIDANCE_JSON = TypeAdapter(Guidance)
+
+
 def _digest(files: list[Path]) -> str:
     h = hashlib.sha256()
     for f in files:
@@ -176,9 +180,60 @@ def _digest(files: list[Path]) -> str:
     return h.hexdigest()
 
 
+_disk_cache: Path | None = None
+
+
+def use_disk_cache(folder: Path | None) -> None:
+    """Keep each parsed guidance in ``folder`` by its content digest (the command line: one process per
+    command would otherwise parse and check every file each time). The files are safe to delete."""
+    global _disk_cache
+    _disk_cache = folder
+
+
+def _guidance_files(base: Path) -> list[Path]:
+    names = ("meta.yaml", "catalogues.yaml", "glossary.yaml", "ui.yaml", "references.yaml")
+    return [*(base / n for n in names), *sorted((base / "screens").glob("*.yaml"))]
+
+
+def _from_disk_cache(language: str, root: Path) -> tuple[Guidance | None, Path | None]:
+    """The guidance cached for these exact files, if any; else None and where to keep it once parsed."""
+    if _disk_cache is None:
+        return None, None
+    try:
+        digest = _digest(_guidance_files(root / language))
+    except OSError:
+        return None, None  # a missing file: the full load says which
+    path = _disk_cache / f"guidance-{language}-{digest[:32]}.json"
+    try:
+        cached = _GUIDANCE_JSON.validate_json(path.read_bytes())
+    except (OSError, ValueError):  # not there yet, or damaged: parsed again and written anew
+        return None, path
+    return (cached if cached.digest == digest else None), path
+
+
+def _to_disk_cache(path: Path, guidance: Guidance) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_bytes(_GUIDANCE_JSON.dump_json(guidance))
+        os.replace(tmp, path)  # never half a file under the real name
+    except OSError:
+        pass  # a read-only folder only costs the next command a parse
+
+
 def load_guidance(language: str = "en", root: Path | None = None) -> Guidance:
     """Read, validate and cross-check one language's guidance; raises GuidanceError listing every problem."""
     root = root or GUIDANCE_ROOT
+    cached, keep_at = _from_disk_cache(language, root)
+    if cached is not None:
+        return cached
+    guidance = _load_guidance(language, root)
+    if keep_at is not None:
+        _to_disk_cache(keep_at, guidance)
+    return guidance
+
+
+def _load_guidance(language: str, root: Path) -> Guidance:
     base = root / language
     if not base.is_dir():
         raise GuidanceError([f"{base}: no guidance folder for language {language!r}"])
