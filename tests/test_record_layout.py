@@ -236,3 +236,20 @@ def test_citations_link_to_their_register_entry_and_web_addresses_are_links(pdf:
     assert cited and cited <= landed, (cited, landed)
     urls = {w for s in draft.evidence for w in s.reference.split() if w.startswith("http")}
     assert urls and {u.rstrip(".,;") for u in urls} <= web
+
+
+def test_colour_cues_also_carry_a_mark(draft: Assessment, guidance: Guidance):
+    """Greyscale-safe: the swapped flowchart steps and "insufficient information" cells say so in a symbol too."""
+    from wizard import flow
+    from wizard.model import INSUFFICIENT
+
+    a = draft.model_copy(deep=True)
+    ans = a.answer("prevalence", "forms")
+    rows = [dict(r) for r in flow.rows_of(ans)]
+    rows[0]["arms_involved"] = INSUFFICIENT
+    a.set_answer("prevalence", "forms", ans.model_copy(update={"value": rows}))
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(build_pdf(a, guidance))).pages).split())
+    mark = guidance.t("record_flowchart_moved_mark")
+    assert f"{mark} flowchart step 5" in text and f"{mark} flowchart step 4" in text
+    assert f"{mark} flowchart step 1" not in text
+    assert f"{guidance.t('record_insufficient_mark')} {guidance.t('insufficient_information')}" in text

@@ -67,6 +67,8 @@ def flowchart(guidance: Guidance, width: float) -> Drawing:
             d.add(String(x + box_w / 2, box_h - 24 - 10 * j, line, fontName=tf, fontSize=8,
                          textAnchor="middle", fillColor=INK))
         num = label(guidance, "flowchart_number", n=pos.flowchart_step)
+        if moved:  # in words as well as in colour: a greyscale copy shows which two steps swapped places
+            num = f"{label(guidance, 'flowchart_moved_mark')} {num}"
         nf = font_for_string(num, "bold" if moved else "regular")
         d.add(String(x + box_w / 2, 8, num, fontName=nf, fontSize=7.5, textAnchor="middle",
                      fillColor=colors.HexColor("#8A4B00") if moved else EDGE))

@@ -498,7 +498,9 @@ def _cell(ctx: RecordContext, col: Column, value: object) -> tuple[Flowable, boo
     if col.type in ("choice", "multi"):
         values = value if isinstance(value, list) else [str(value)]
         text = "; ".join(_option_label(ctx, col.options, col.options_from, str(v)) for v in values)
-        return para(text, "cell"), INSUFFICIENT in values
+        if INSUFFICIENT in values:  # a mark as well as the shading: in grey print the shading looks like a header
+            return para(f"{ctx.L('insufficient_mark')} {text}", "cell_head"), True
+        return para(text, "cell"), False
     return para(str(value) if not isinstance(value, list) else "; ".join(map(str, value)), "cell"), False
 
 
