@@ -174,8 +174,19 @@ def test_the_installation_key_is_made_once_and_readable_by_its_owner_only(tmp_pa
     first = record_signing.signing_identity(folder=folder)
     again = record_signing.signing_identity(folder=folder)
     assert first.p12 == again.p12 and first.origin == "installation"
-    for name in (record_signing.INSTALLATION_P12, record_signing.INSTALLATION_PASSPHRASE):
-        assert stat.S_IMODE(os.stat(folder / name).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(folder / record_signing.INSTALLATION_P12).st_mode) == 0o600
+    assert [p.name for p in folder.iterdir()] == [record_signing.INSTALLATION_P12], "no temporary file left"
+
+
+def test_processes_starting_at_once_share_one_key(tmp_path: Path):
+    """Several processes make the installation key at the same moment: all end up signing with the same one."""
+    folder = tmp_path / "keys"
+    code = ("import sys; from pathlib import Path; from wizard import record_signing as rs; "
+            "print(rs.certificate_sha256(rs.signing_identity(folder=Path(sys.argv[1])).certificate()))")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(folder)], cwd=ROOT, stdout=subprocess.PIPE,
+                              text=True) for _ in range(4)]
+    prints = {p.communicate(timeout=120)[0].strip() for p in procs}
+    assert len(prints) == 1 and len(next(iter(prints))) == 64, prints
 
 
 def test_drafts_are_signed_on_request_and_the_cli_names_the_signer(final: Assessment, guidance: Guidance,

@@ -63,6 +63,19 @@ def cmd_check_guidance(args: argparse.Namespace) -> int:
         n_questions = sum(len(s.questions) for s in g.screens)
         print(f"guidance {lang}: valid, version {g.stamp}, {len(g.screens)} screens, {n_questions} questions, "
               f"{len(g.glossary)} glossary terms")
+    # Every language says everything English says, in the same shape (wizard/guidance_parity.py).
+    from wizard import guidance_parity
+
+    present = guidance_parity.languages()
+    if len(present) > 1:
+        parity = guidance_parity.problems()
+        if parity:
+            failed = True
+            print(f"guidance parity ({', '.join(present)}): {len(parity)} problem(s)", file=sys.stderr)
+            for p in parity:
+                print(f"  {p}", file=sys.stderr)
+        else:
+            print(f"guidance parity: {', '.join(present)} agree key for key")
     return 1 if failed else 0
 
 
@@ -94,8 +107,13 @@ def cmd_render(args: argparse.Namespace) -> int:
         return _fail(f"error: cannot read {path}: {err.strerror or err}")
     except AssessmentFormatError as err:
         return _fail(f"error: {path} is not a valid assessment: {err}")
+    from wizard.guidance_parity import languages
+
+    lang = getattr(args, "lang", None)
+    if lang and lang not in languages():
+        return _fail(f"error: there is no guidance in {lang!r}; languages: {', '.join(languages())}")
     try:
-        guidance = guidance_for(assessment.language)
+        guidance = load_guidance(lang) if lang else guidance_for(assessment.language)
     except GuidanceError as err:
         return _fail(f"error: the guidance cannot be loaded:\n{err}")
     for field, chars in missing_glyphs(assessment):
@@ -264,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check_guidance)
 
     p = sub.add_parser("steps", help="list the screens in wizard order")
-    p.add_argument("--language", default="en")
+    p.add_argument("--lang", "--language", dest="language", default="en", help="language of the guidance")
     p.set_defaults(func=cmd_steps)
 
     p = sub.add_parser("render", help="build the PDF record of an assessment")
@@ -274,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annex", action="store_true", help="append the guidance text the officer saw")
     p.add_argument("--sign", action="store_true",
                    help="sign a draft too (a final record is always signed with the office's key)")
+    p.add_argument("--lang", help="the record's language (default: the language the assessment was written in)")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("verify", help="verify a PDF record")
@@ -313,4 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from wizard.store_config import data_dir
 
     guidance.use_disk_cache(data_dir() / "cache")
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    finally:
+        guidance.use_disk_cache(None)  # main() called in-process (tests) leaves nothing behind

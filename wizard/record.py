@@ -103,7 +103,7 @@ def build_pdf(assessment: Assessment, guidance: Guidance, *, page_size: PageSize
         buf, pagesize=size, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=24 * mm, bottomMargin=20 * mm,
         title=f"{label(guidance, 'title')} {a.case.reference}".strip(), author=a.signoff.officer or a.officer,
         subject=f"sha256:{fp}", creator=RENDERER,
-        keywords=f"guidance={guidance.stamp}; page_size={page_size}; annex={int(annex)}",
+        keywords=f"guidance={guidance.stamp}; page_size={page_size}; annex={int(annex)}; lang={guidance.language}",
         lang=a.language,  # /Lang: screen readers and search read the record in its language
         initialFontName=SANS,  # else ReportLab names Helvetica, a font that is not embedded, on every page
         invariant=1,  # no timestamps or random ids: the same input gives the same bytes; local to this doc

@@ -161,7 +161,8 @@ def _verify(pdf: bytes, builder: Builder, guidance: Guidance | None) -> VerifyRe
 
     keys = _keywords(reader)
     try:
-        guidance = guidance or builder.guidance_for(assessment.language)
+        # The record's own language (it may be rendered in another than the assessment was written in).
+        guidance = guidance or builder.guidance_for(keys.get("lang") or assessment.language)
     except GuidanceError as err:
         problems.append(f"the pages cannot be checked: the guidance cannot be loaded ({err})")
         return result

@@ -10,7 +10,8 @@ The key, first match wins (``signing_identity``):
 2. ``signing.p12`` and ``signing.passphrase`` in the caller's secrets (the app passes ``st.secrets``, i.e.
    ``.streamlit/secrets.toml``; this module never reads that file);
 3. the installation's own key: made on first use, with a self-signed certificate, in ``<data folder>/signing/``
-   (the PKCS#12 file and its passphrase, readable by the owner only).
+   (one PKCS#12 file, readable by its owner only: the file's permissions protect it, as a passphrase file
+   beside it would).
 
 Trusted certificates (``trusted_certificates``): the installation's own, the office key's, and every PEM
 certificate in ``WIZARD_TRUSTED_CERTS`` or ``signing.trusted`` (a file of one or more PEM certificates).
@@ -43,7 +44,6 @@ ENV_TRUSTED = "WIZARD_TRUSTED_CERTS"
 FIELD_NAME = "RecordSignature"
 INSTALLATION_DIR = "signing"
 INSTALLATION_P12 = "installation.p12"
-INSTALLATION_PASSPHRASE = "installation.passphrase"
 
 
 class SigningError(Exception):
@@ -95,11 +95,11 @@ def signing_identity(secrets: Mapping[str, Any] | None = None, folder: Path | No
 
 
 def _installation_identity(folder: Path) -> SigningIdentity:
-    p12, secret = folder / INSTALLATION_P12, folder / INSTALLATION_PASSPHRASE
+    p12 = folder / INSTALLATION_P12
     if not p12.exists():
         _make_installation_key(folder)
     try:
-        return SigningIdentity(p12.read_bytes(), secret.read_bytes().strip(), "installation")
+        return SigningIdentity(p12.read_bytes(), b"", "installation")
     except OSError as err:
         raise SigningError(f"the installation's signing key in {folder} cannot be read: "
                            f"{err.strerror or err}") from None
@@ -129,21 +129,22 @@ def _make_installation_key(folder: Path) -> None:
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING,
                                                   ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
             .sign(key, hashes.SHA256()))
-    passphrase = token.token_urlsafe(32).encode()
     data = pkcs12.serialize_key_and_certificates(b"record-signing", key, cert, None,
-                                                 serialization.BestAvailableEncryption(passphrase))
-    for name_, content in ((INSTALLATION_PASSPHRASE, passphrase), (INSTALLATION_P12, data)):
-        path = folder / name_
-        # Written under another name and moved into place: two processes starting at once never read half
-        # a file; the first one's key wins and the other's is discarded.
-        tmp = folder / f".{name_}.{os.getpid()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        if name_ == INSTALLATION_P12 and path.exists():
-            tmp.unlink()
-            continue
-        os.replace(tmp, path)
+                                                 serialization.NoEncryption())
+    # Written whole under another name, then linked into place only if no key is there yet: two processes
+    # starting at once never read half a file, and both end up with the first one's key.
+    tmp = folder / f".{INSTALLATION_P12}.{os.getpid()}.{token.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    try:
+        os.link(tmp, folder / INSTALLATION_P12)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
 
 
 def _load_signer(identity: SigningIdentity) -> Any:
