@@ -211,3 +211,14 @@ def test_a_bad_office_key_is_a_message_from_the_command_line(tmp_path: Path):
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "cannot be signed" in done.stderr and "no.p12" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_end_of_file_marker_typed_in_a_field_does_not_cut_the_signed_record(final: Assessment,
+                                                                              guidance: Guidance):
+    """The title and author are also written uncompressed (document information, XMP): a "%%EOF" typed in
+    the reference must not be taken for the end of the rendered part."""
+    a = final.model_copy(deep=True)
+    a.case.reference = "EXP-%%EOF-1"
+    a.signoff.officer = "%%EOF\n%%EOF"
+    result = verify_pdf(signed_pdf(a, guidance), guidance)
+    assert result.ok, result.problems

@@ -222,7 +222,7 @@ def check(pdf: bytes, trusted: list[Any]) -> Signatures:
         return Signatures(False, pdf, [f"the signatures cannot be read ({type(err).__name__}: {str(err)[:160]})"])
     if not found:
         return Signatures(False, pdf)
-    out = Signatures(True, _first_revision(pdf))
+    out = Signatures(True, _first_revision(pdf, reader))
     if len(found) > 1:
         out.problems.append(f"the record carries {len(found)} signatures; a record has one")
     sig = found[0]
@@ -261,9 +261,15 @@ def _quiet() -> Iterator[None]:
             lg.setLevel(level)
 
 
-def _first_revision(pdf: bytes) -> bytes:
-    """The file as the render made it: up to its first end-of-file marker (the signature is appended after)."""
-    end = pdf.find(b"%%EOF")
+def _first_revision(pdf: bytes, reader: Any) -> bytes:
+    """The file as the render made it: its first revision, up to that revision's end-of-file marker (the
+    signature is appended after). The marker is looked for after the revision's cross-reference section, so a
+    "%%EOF" in the record's own text (a title, the XMP) cannot end it early."""
+    try:
+        after = reader.xrefs.get_xref_container_info(0).end_location
+    except Exception:  # no readable cross-reference: the content checks say what is wrong
+        after = 0
+    end = pdf.find(b"%%EOF", after)
     if end < 0:
         return pdf
     end += len(b"%%EOF")
