@@ -89,6 +89,9 @@ def test_a_conflict_or_held_edits_rerun_the_whole_page(g, make_assessment):
     assert fragments.rerun_after(FRAGMENT, calm, _outside(g, a, conflict=True, pending=True)) == "app"
     assert fragments.rerun_after(FRAGMENT, _outside(g, a, conflict=True),
                                  _outside(g, a, conflict=True, pending=True)) == "app"
+    # While the conflict stays open, every answer redraws the page (its box says nothing is saved).
+    still = _outside(g, a, conflict=True, pending=True)
+    assert fragments.rerun_after(FRAGMENT, still, still) == "app"
 
 
 def test_the_marks_are_the_ones_the_sidebar_shows(g, make_assessment):

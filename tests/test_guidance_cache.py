@@ -68,6 +68,15 @@ def test_a_damaged_or_deleted_cache_is_rebuilt(cache: Path, root: Path, monkeypa
     assert load_guidance("en", root=root) == first
 
 
+def test_a_cache_made_by_other_code_is_not_used(cache: Path, root: Path, monkeypatch: pytest.MonkeyPatch):
+    """A newer contract or schema might refuse what an older one let through: its cache entries are its own."""
+    load_guidance("en", root=root)
+    guidance_module._code_version.cache_clear()
+    monkeypatch.setattr(guidance_module, "_code_version", lambda: "othercode000")
+    load_guidance("en", root=root)
+    assert len(list(cache.glob("guidance-en-*.json"))) == 2
+
+
 def test_broken_guidance_is_never_cached(cache: Path, root: Path):
     meta = root / "en" / "meta.yaml"
     meta.write_text(meta.read_text(encoding="utf-8") + "\nunknown_key: 1\n", encoding="utf-8")

@@ -67,6 +67,19 @@ def test_an_empty_text_a_translated_id_a_missing_file_and_an_extra_key(root: Pat
     assert "key translator_note: not in en" in found
 
 
+def test_ids_in_lists_are_compared_as_ids(root: Path):
+    meta = root / "fr" / "meta.yaml"
+    text = meta.read_text(encoding="utf-8")
+    start = text.index("order:")
+    first = text.index("  - ", start)
+    second = text.index("  - ", first + 1)
+    end = text.index("\n", second)
+    line_a, line_b = text[first:second].rstrip("\n"), text[second:end]
+    meta.write_text(text[:first] + line_b + "\n" + line_a + text[end:], encoding="utf-8")  # two steps swapped
+    found = "\n".join(guidance_parity.problems(root))
+    assert "key order.0:" in found and "ids and settings are not translated" in found, found
+
+
 def test_check_guidance_reports_parity(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
     from types import SimpleNamespace
 

@@ -138,3 +138,22 @@ def test_file_syntax_pdfa_asks_for(final: Assessment, guidance: Guidance):
     # The end of line is outside /Length: a strict reader finds every stream whole.
     strict = PdfReader(io.BytesIO(pdf), strict=True)
     assert all(page.extract_text() for page in strict.pages)
+
+
+def test_a_time_without_a_zone_is_utc_on_every_machine(final: Assessment, guidance: Guidance, tmp_path: Path):
+    """An imported file may carry times without a zone: the record must not depend on the machine's."""
+    import subprocess
+    import sys
+
+    naive = final.model_copy(update={"created_at": final.created_at.replace(tzinfo=None)})
+    source = tmp_path / "naive.json"
+    source.write_text(naive.model_dump_json(), encoding="utf-8")
+    code = ("import sys, hashlib; from pathlib import Path; from wizard.formats import read_document; "
+            "from wizard.guidance import load_guidance; from wizard.record import build_pdf; "
+            "a = read_document(Path(sys.argv[1]).read_bytes()); "
+            "print(hashlib.sha256(build_pdf(a, load_guidance('en'))).hexdigest())")
+    root = Path(__file__).resolve().parent.parent
+    digests = {subprocess.run([sys.executable, "-c", code, str(source)], cwd=root, capture_output=True, text=True,
+                              timeout=120, env={"TZ": tz, "PATH": "/usr/bin:/bin"}).stdout.strip()
+               for tz in ("UTC", "Asia/Kolkata", "America/Los_Angeles")}
+    assert len(digests) == 1 and len(next(iter(digests))) == 64, digests

@@ -222,3 +222,44 @@ def test_an_end_of_file_marker_typed_in_a_field_does_not_cut_the_signed_record(f
     a.signoff.officer = "%%EOF\n%%EOF"
     result = verify_pdf(signed_pdf(a, guidance), guidance)
     assert result.ok, result.problems
+
+
+def test_a_damaged_trust_list_is_a_reason_not_a_traceback(final: Assessment, guidance: Guidance, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture):
+    signed = signed_pdf(final, guidance)
+    draft = build_pdf(final.model_copy(update={"status": "draft", "finalised_at": None}), guidance)
+    bundle = tmp_path / "trusted.pem"
+    bundle.write_bytes(b"-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n")
+    monkeypatch.setenv(record_signing.ENV_TRUSTED, str(bundle))
+    result = verify_pdf(signed, guidance)
+    assert not result.ok and "the trust list" in result.problems[0] and str(bundle) in result.problems[0]
+    unsigned = verify_pdf(draft, guidance)
+    assert unsigned.ok and any("the trust list" in n for n in unsigned.notes), "a draft is still checked"
+    path = tmp_path / "r.pdf"
+    path.write_bytes(signed)
+    assert cmd_verify(SimpleNamespace(record=str(path))) == 1
+    assert "Traceback" not in capsys.readouterr().out
+
+
+def test_a_key_made_by_an_earlier_version_still_signs(final: Assessment, guidance: Guidance, tmp_path: Path):
+    """Earlier versions kept an encrypted PKCS#12 and its passphrase in a file beside it."""
+    folder = tmp_path / "data" / "signing"
+    folder.mkdir(parents=True)
+    _office_p12(folder / record_signing.INSTALLATION_P12, b"s3cret", name="Old installation key")
+    (folder / record_signing.LEGACY_PASSPHRASE).write_bytes(b"s3cret\n")
+    result = verify_pdf(signed_pdf(final, guidance), guidance)
+    assert result.ok and "Old installation key" in (result.signer or ""), result.problems
+
+
+def test_a_key_that_cannot_be_written_is_a_signing_error(tmp_path: Path):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder should be")
+    with pytest.raises(record_signing.SigningError, match="cannot be made"):
+        record_signing.signing_identity(folder=blocked / "signing")
+
+
+def test_a_language_named_in_the_record_is_never_a_path(final: Assessment, guidance: Guidance):
+    from wizard.record import guidance_for
+
+    assert guidance_for("../../en").language == "en" and guidance_for("xx").language == "en"

@@ -50,5 +50,6 @@ def test_the_script_sends_nothing_anywhere_and_commits_with_the_key_streamlit_li
         assert needle not in code, needle
     assert 'key: "Enter"' in code and "ctrlKey: true" in code  # Ctrl+Enter commits an st.text_area
     assert "HTMLTextAreaElement" in code and "isComposing" in code  # only text areas, never mid-IME word
+    assert '"compositionstart"' in code and "composing.has(el)" in code  # a pause before a word is cancelled
     assert '"beforeunload"' in code and "timers.size === 0" in code  # asks only while text is unsent
     assert typing_guard._pause_ms() == 1500 and typing_guard.LIVE == typing_guard.PAUSE

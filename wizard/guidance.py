@@ -203,12 +203,24 @@ def _from_disk_cache(language: str, root: Path) -> tuple[Guidance | None, Path |
         digest = _digest(_guidance_files(root / language))
     except OSError:
         return None, None  # a missing file: the full load says which
-    path = _disk_cache / f"guidance-{language}-{digest[:32]}.json"
+    path = _disk_cache / f"guidance-{language}-{digest[:32]}-{_code_version()}.json"
     try:
         cached = _GUIDANCE_JSON.validate_json(path.read_bytes())
     except (OSError, ValueError):  # not there yet, or damaged: parsed again and written anew
         return None, path
     return (cached if cached.digest == digest else None), path
+
+
+@cache
+def _code_version() -> str:
+    """What the checks of a guidance depend on besides its files: this loader, the schema and the contract
+    (and what the contract reads). A cache entry made by other code is never used: a newer check might refuse
+    what an older one let through."""
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for name in ("guidance.py", "guidance_schema.py", "contract.py", "rules.py", "completeness.py", "flow.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:12]
 
 
 def _to_disk_cache(path: Path, guidance: Guidance) -> None:

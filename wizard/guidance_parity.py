@@ -69,8 +69,11 @@ def _key(path: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in path) or "(top)"
 
 
-def _compare(ours: Any, theirs: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+def _compare(ours: Any, theirs: Any, path: tuple[Any, ...],
+             verbatim: bool = False) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """``verbatim``: inside a list of ids (``order``, ``references``): every element is an id too."""
     last = path[-1] if path else None
+    verbatim = verbatim or (isinstance(last, str) and last in NOT_TRANSLATED_KEYS)
     if isinstance(ours, dict):
         if not isinstance(theirs, dict):
             yield path, f"should be a mapping, as in {REFERENCE}"
@@ -92,9 +95,9 @@ def _compare(ours: Any, theirs: Any, path: tuple[Any, ...]) -> Iterator[tuple[tu
         if len(ours) != len(theirs):
             yield path, f"{len(theirs)} entries where {REFERENCE} has {len(ours)}"
         for i, (x, y) in enumerate(zip(ours, theirs, strict=False)):
-            yield from _compare(x, y, (*path, i))
+            yield from _compare(x, y, (*path, i), verbatim and not isinstance(x, dict))
         return
-    if last in NOT_TRANSLATED_KEYS:
+    if verbatim:
         if ours != theirs:
             yield path, f"{theirs!r} where {REFERENCE} has {ours!r}: ids and settings are not translated"
         return

@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate
 
 from wizard import record_integrity, record_signing
-from wizard.guidance import GUIDANCE_ROOT, load_guidance
+from wizard.guidance import load_guidance
 from wizard.guidance_schema import Guidance
 from wizard.model import Assessment, canonical_json
 from wizard.record_canvas import MARGIN_X, Furniture, RecordCanvas
@@ -116,8 +116,11 @@ def build_pdf(assessment: Assessment, guidance: Guidance, *, page_size: PageSize
 
 
 def guidance_for(language: str) -> Guidance:
-    """The guidance in the record's language if there is one, else English."""
-    return load_guidance(language if (GUIDANCE_ROOT / language).is_dir() else "en")
+    """The guidance in the record's language if there is one, else English. Only a language that exists is
+    looked up: the name may come from a file being checked, and is never used as a path."""
+    from wizard.guidance_parity import languages
+
+    return load_guidance(language if language in languages() else "en")
 
 
 def verify_pdf(pdf: bytes, guidance: Guidance | None = None, trusted: list[Any] | None = None,
@@ -125,12 +128,20 @@ def verify_pdf(pdf: bytes, guidance: Guidance | None = None, trusted: list[Any] 
     """Whether a record's signature holds and its embedded assessment, printed fingerprints and pages agree
     (``record_integrity``). ``trusted``: the certificates to trust; by default this installation's and the
     office's (``record_signing.trusted_certificates``)."""
+    trust_problem = None
     if trusted is None:
         try:
             trusted = record_signing.trusted_certificates(secrets)
-        except record_signing.SigningError as err:
-            return VerifyResult(False, [f"the trusted certificates cannot be loaded: {err}"], None)
-    return record_integrity.verify_pdf(pdf, BUILDER, guidance, trusted)
+        except record_signing.SigningError as err:  # a draft is still checked; a signed record cannot be
+            trusted, trust_problem = [], f"the trusted certificates cannot be loaded: {err}"
+    result = record_integrity.verify_pdf(pdf, BUILDER, guidance, trusted)
+    if trust_problem:
+        if result.signed:
+            result.problems.insert(0, trust_problem)
+            result.ok = False
+        else:
+            result.notes.append(trust_problem)
+    return result
 
 
 def signed_pdf(assessment: Assessment, guidance: Guidance, *, page_size: PageSize = "A4", annex: bool = False,

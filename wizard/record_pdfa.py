@@ -36,10 +36,16 @@ ICC_PROFILE = Path(__file__).parent / "icc" / "sRGB.icc"
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 
 
+def utc(when: datetime) -> datetime:
+    """``when`` in UTC; a time without a zone (an imported file may have one) is taken as UTC, never as the
+    local time of whichever machine renders or checks the record."""
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
 def timestamp(when: datetime) -> TimeStamp:
     """ReportLab's timestamp for ``when`` (UTC), as ReportLab writes dates."""
     ts = TimeStamp(invariant=1)
-    t = calendar.timegm(when.astimezone(UTC).timetuple())
+    t = calendar.timegm(utc(when).timetuple())
     ts.t, ts.lt = t, tuple(datetime.fromtimestamp(t, UTC).timetuple())
     ts.YMDhms, ts.dhh, ts.dmm, ts.tzname = ts.lt[:6], 0, 0, "UTC"
     return ts
@@ -65,7 +71,7 @@ class RecordInfo(PDFInfo):
 
 
 def _xmp_date(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc(when).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def xmp(info: RecordInfo, language: str) -> bytes:

@@ -89,8 +89,10 @@ def source_anchor(source_id: str) -> str:
 def _fmt(value: date | datetime | None) -> str:
     if value is None:
         return "—"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, datetime):  # in UTC, as it says: a time with another offset is converted
+        from wizard.record_pdfa import utc
+
+        return utc(value).strftime("%Y-%m-%d %H:%M UTC")
     return value.isoformat()
 
 

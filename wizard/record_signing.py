@@ -31,7 +31,7 @@ import logging
 import os
 import secrets as token
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,12 +94,17 @@ def signing_identity(secrets: Mapping[str, Any] | None = None, folder: Path | No
     return _installation_identity(folder or data_dir() / INSTALLATION_DIR)
 
 
+LEGACY_PASSPHRASE = "installation.passphrase"
+"""Keys made by earlier versions were encrypted, with their passphrase in this file beside them."""
+
+
 def _installation_identity(folder: Path) -> SigningIdentity:
-    p12 = folder / INSTALLATION_P12
+    p12, legacy = folder / INSTALLATION_P12, folder / LEGACY_PASSPHRASE
     if not p12.exists():
         _make_installation_key(folder)
     try:
-        return SigningIdentity(p12.read_bytes(), b"", "installation")
+        passphrase = legacy.read_bytes().strip() if legacy.exists() else b""
+        return SigningIdentity(p12.read_bytes(), passphrase, "installation")
     except OSError as err:
         raise SigningError(f"the installation's signing key in {folder} cannot be read: "
                            f"{err.strerror or err}") from None
@@ -112,7 +117,11 @@ def _make_installation_key(folder: Path) -> None:
     from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SigningError(f"the folder for the signing key, {folder}, cannot be made: {err.strerror or err}") \
+            from None
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, f"ATT Art. 7(4) assessment records ({os.uname().nodename})"),
@@ -134,17 +143,19 @@ def _make_installation_key(folder: Path) -> None:
     # Written whole under another name, then linked into place only if no key is there yet: two processes
     # starting at once never read half a file, and both end up with the first one's key.
     tmp = folder / f".{INSTALLATION_P12}.{os.getpid()}.{token.token_hex(4)}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
     try:
-        os.link(tmp, folder / INSTALLATION_P12)
-    except FileExistsError:
-        pass
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        with suppress(FileExistsError):
+            os.link(tmp, folder / INSTALLATION_P12)
+    except OSError as err:  # a full disk, a read-only folder, a file system without hard links
+        raise SigningError(f"the installation's signing key cannot be made in {folder}: "
+                           f"{err.strerror or err}") from None
     finally:
-        tmp.unlink()
+        tmp.unlink(missing_ok=True)
 
 
 def _load_signer(identity: SigningIdentity) -> Any:
@@ -178,8 +189,13 @@ def trusted_certificates(secrets: Mapping[str, Any] | None = None, folder: Path 
             data = Path(listed).expanduser().read_bytes()
         except OSError as err:
             raise SigningError(f"the trust list {listed} cannot be read: {err.strerror or err}") from None
-        for _type, _headers, der in pem.unarmor(data, multiple=True):
-            certs.append(x509.Certificate.load(der))
+        try:
+            for _type, _headers, der in pem.unarmor(data, multiple=True):
+                cert = x509.Certificate.load(der)
+                _ = cert.subject  # parsed now: a damaged block is said here, not while checking a record
+                certs.append(cert)
+        except (ValueError, TypeError) as err:
+            raise SigningError(f"the trust list {listed} is not a file of PEM certificates: {err}") from None
     return certs
 
 

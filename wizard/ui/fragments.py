@@ -84,6 +84,7 @@ class Outside:
 
     marks: tuple[str, ...]  # the sidebar: each screen's mark (the flowchart's finished steps follow them)
     page: tuple[Any, ...]  # everything else shown outside fragments that an answer can change
+    conflict: bool = False  # a save conflict is open: its box is outside every fragment
 
 
 def outside(g: Guidance, open_items: dict[str, list[flow.Open]], findings: list[flow.Finding], a: Any,
@@ -97,7 +98,7 @@ def outside(g: Guidance, open_items: dict[str, list[flow.Open]], findings: list[
         tuple((b.rule, b.screen_id, b.message) for b in blockers),  # the finalise box, the summary
         conflict, pending,  # the conflict box, and whether "apply my changes" has anything to apply
     )
-    return Outside(marks, page)
+    return Outside(marks, page, conflict)
 
 
 def rerun_after(fragment: str | None, before: Outside, after: Outside) -> str | list[str] | None:
@@ -108,6 +109,8 @@ def rerun_after(fragment: str | None, before: Outside, after: Outside) -> str | 
     """
     if fragment is None:
         return None
-    if after.page != before.page:
+    if after.conflict or after.page != before.page:
+        # While a conflict is open every answer is held, not saved: the whole page, with the conflict box,
+        # is drawn each time, never a fragment that would look as if it had saved.
         return "app"
     return [fragment, HEADER] + ([MARKS] if after.marks != before.marks else [])

@@ -154,21 +154,27 @@ def new_source(doc: OpenDoc, g: Guidance, picker_key: str, current: list[str], p
                              placeholder="—", format_func=lambda i: reliabilities.get(i, i),
                              help=f("reliability").help or None)
             st.form_submit_button(g.t("new_source_add"), key=k("add"), disabled=doc.locked, on_click=add_source,
-                                  args=(doc, picker_key, current, path))
+                                  args=(doc, picker_key, current, path), kwargs=fragments.here())
         problem = st.session_state.pop(k("problem"), None)
         if problem:
             st.warning(md(problem))
 
 
-def add_source(doc: OpenDoc, picker_key: str, current: list[str], path: str) -> None:
+def add_source(doc: OpenDoc, picker_key: str, current: list[str], path: str, fragment: str | None = None) -> None:
     """Form callback: append a source to the register with the form's fields, then cite it in the picker.
 
     Three edits, each committed as any other (so a save conflict holds them together, in order): the append,
     the new element's fields, the citation. The new source's id and place are those the append gives it.
     """
-    from wizard.ui.session import guidance
+    from wizard.ui.session import guidance, redraw_after
 
     g = guidance()
+    before = doc.outside(g)
+    _add_source(doc, g, picker_key, current, path)
+    redraw_after(doc, fragment, before)  # the register, the marks, maybe a conflict: outside the fragment
+
+
+def _add_source(doc: OpenDoc, g: Guidance, picker_key: str, current: list[str], path: str) -> None:
     k = lambda name: _new_key(picker_key, name)  # noqa: E731
     values = {name: st.session_state.get(k(name)) for name in NEW_SOURCE_FIELDS}
     title = (values["title"] or "").strip()

@@ -257,6 +257,11 @@ def _fragment_run() -> bool:
     return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
+def redraw_after(doc: OpenDoc, fragment: str | None, before: fragments.Outside) -> None:
+    """After a callback's edits: redraw what they changed outside ``fragment`` (a callback of its own)."""
+    _rerun(doc, fragment, before)
+
+
 def _rerun(doc: OpenDoc, fragment: str | None, before: fragments.Outside) -> None:
     if not _fragment_run():
         # The whole page runs anyway: the default when the widget is outside any fragment, and what AppTest

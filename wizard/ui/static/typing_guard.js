@@ -12,11 +12,13 @@ export default function () {
   window.__wizardTypingGuard = true;
   const PAUSE_MS = __PAUSE_MS__;
   const timers = new Map(); // field -> pending commit: a field typed into and not yet sent
+  const composing = new Set(); // fields where an IME is composing a word: never committed mid-word
 
   const commit = (el) => {
     timers.delete(el);
     if (!(el instanceof HTMLTextAreaElement)) return; // a text input has committed itself (live)
     if (!el.isConnected || document.activeElement !== el) return; // a blur has committed it already
+    if (composing.has(el)) return; // compositionend starts a new pause
     el.dispatchEvent(new KeyboardEvent("keydown", {
       key: "Enter", code: "Enter", keyCode: 13, which: 13, ctrlKey: true, metaKey: true,
       bubbles: true, cancelable: true,
@@ -30,10 +32,18 @@ export default function () {
     timers.set(el, setTimeout(() => commit(el), PAUSE_MS));
   };
   document.addEventListener("input", typed, true);
-  document.addEventListener("compositionend", typed, true); // Chinese typed with an IME ends here
+  document.addEventListener("compositionstart", (e) => { // a pause that began before the word is cancelled
+    composing.add(e.target);
+    clearTimeout(timers.get(e.target));
+  }, true);
+  document.addEventListener("compositionend", (e) => { // Chinese typed with an IME ends here
+    composing.delete(e.target);
+    typed(e);
+  }, true);
   document.addEventListener("focusout", (e) => { // leaving the field commits it: no timer needed
     clearTimeout(timers.get(e.target));
     timers.delete(e.target);
+    composing.delete(e.target);
   }, true);
 
   window.addEventListener("beforeunload", (e) => {
