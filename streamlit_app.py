@@ -21,6 +21,7 @@ pages = [
     page("wizard/ui/pages/about.py", "nav_about", "About", ":material/info:", "about"),
 ]
 with st.sidebar:
+    session.language_selector()
     session.name_field(session.ui_text("officer_name", "Your name"))
     typing_guard.mount()  # commits text areas as the officer types; warns before leaving unsent text
 st.navigation(pages, position="top").run()

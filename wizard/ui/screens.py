@@ -346,10 +346,18 @@ def record_download(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         cert = identity.certificate()
         st.caption(md(g.t("signed_with", signer=record_signing.signer_name(cert),
                           fingerprint=record_signing.certificate_sha256(cert)[:16])))
+    # The record in the language the assessment was written in, or another chosen here.
+    record_g = g
+    languages = session.available_languages()
+    if len(languages) > 1:
+        default = a.language if a.language in languages else g.language
+        chosen = st.selectbox(g.t("record_language_choice"), languages, index=languages.index(default),
+                              key=f"pdf_lang_{screen.id}", format_func=session.language_name)
+        record_g = session.cached_guidance(chosen)
     # Reference, revision, status and the time of the saved state: two drafts never share a name.
     name = labels.record_file_name(g, a.case.reference, a.id, a.revision, a.status,
                                    a.finalised_at if a.status == "final" and a.finalised_at else doc.saved_at)
-    st.download_button(g.t("download_pdf"), data=lambda: record.signed_pdf(a, g, page_size=size, annex=annex,
+    st.download_button(g.t("download_pdf"), data=lambda: record.signed_pdf(a, record_g, page_size=size, annex=annex,
                                                                            sign=sign, secrets=session.secrets()),
                        file_name=name, mime="application/pdf", on_click="ignore", key=f"pdf_{screen.id}",
                        type="primary")

@@ -89,9 +89,49 @@ def guidance() -> Guidance:
     return cached_guidance(language())
 
 
+def available_languages() -> list[str]:
+    """The languages the guidance exists in, English first (each a folder under guidance/)."""
+    from wizard.guidance_parity import languages
+
+    return languages()
+
+
 def language() -> str:
-    lang = st.query_params.get("lang", "en")
-    return lang if lang in ("en",) else "en"
+    """The session's language: ``?lang=`` if the guidance exists in it, else the one chosen earlier in this
+    session, else the browser's, else English. A choice sticks for the session."""
+    available = available_languages()
+    asked = (st.query_params.get("lang") or "").strip()
+    if asked in available:
+        st.session_state["lang"] = asked
+        return asked
+    kept = st.session_state.get("lang")
+    if kept in available:
+        return kept
+    browser = (getattr(st.context, "locale", None) or "").split("-")[0].lower()
+    return browser if browser in available else available[0]
+
+
+def language_name(lang: str) -> str:
+    """A language's name in that language: the selector is read by someone who may not read the current one."""
+    return cached_guidance(lang).t("language_name")
+
+
+def _choose_language() -> None:
+    lang = st.session_state.get("lang_select")
+    if lang in available_languages():
+        st.session_state["lang"] = lang
+        st.query_params["lang"] = lang
+
+
+def language_selector() -> None:
+    """On every page, when the guidance exists in more than one language."""
+    available = available_languages()
+    if len(available) < 2:
+        return
+    current = language()
+    st.session_state["lang_select"] = current  # follows ?lang= and the session's choice
+    st.selectbox(guidance().t("language_selector"), available, key="lang_select", format_func=language_name,
+                 on_change=_choose_language)
 
 
 def actor_default() -> str:
