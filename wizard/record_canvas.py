@@ -55,14 +55,19 @@ class PagedCanvas(canvas.Canvas):
         super().__init__(*args, **kwargs)
         self._furniture = furniture
         self._pages: list[dict[str, Any]] = []
-        self._outline_queue: list[tuple[str, int, float]] = []  # this page's outline entries
         self._bookmark_queue: list[tuple[str, dict[str, Any]]] = []  # this page's link targets
         self._replaying = False
-        # One object for the whole document: the page snapshots share it (the counters must not go back).
-        self._outline = {"count": 0, "level": -1}
+        self._outline_count, self._outline_level = 0, -1
 
-    def queue_outline_entry(self, title: str, level: int, y: float) -> None:
-        self._outline_queue.append((title, level, y))
+    def add_outline_entry(self, title: str, level: int, y: float) -> None:
+        """An outline entry for a heading drawn at height ``y`` of this page. Its destination is a bookmark,
+        made when the page is written (``bookmarkPage``); the entries come in drawing order, page by page."""
+        self._outline_count += 1
+        key = f"section-{self._outline_count}"
+        self.bookmarkHorizontalAbsolute(key, y + 14)
+        level = min(level, self._outline_level + 1)  # a level may not skip one
+        self._outline_level = level
+        self.addOutlineEntry(title, key, level=level, closed=level > 0)
 
     def bookmarkPage(self, key: str, **kwargs: Any) -> None:  # ReportLab's name
         """A link target (a paragraph's ``<a name>``): made when its page is written, so that it points at that
@@ -74,7 +79,6 @@ class PagedCanvas(canvas.Canvas):
 
     def showPage(self) -> None:  # ReportLab's name
         self._pages.append(dict(self.__dict__))
-        self._outline_queue = []
         self._bookmark_queue = []
         self._startPage()
 
@@ -86,23 +90,12 @@ class PagedCanvas(canvas.Canvas):
             for key, kwargs in self._bookmark_queue:
                 super().bookmarkPage(key, **kwargs)
             self._draw_furniture(total)
-            self._make_outline_entries()
             super().showPage()
         self._finish(total)
         super().save()
 
     def _draw_furniture(self, total: int) -> None:
         raise NotImplementedError
-
-    def _make_outline_entries(self) -> None:
-        state = self._outline
-        for title, level, y in self._outline_queue:
-            state["count"] += 1  # in page order: the same record gives the same keys
-            key = f"section-{state['count']}"
-            self.bookmarkHorizontalAbsolute(key, y + 14)
-            level = min(level, state["level"] + 1)  # a level may not skip one
-            state["level"] = level
-            self.addOutlineEntry(title, key, level=level, closed=level > 0)
 
     def _finish(self, total: int) -> None:
         """After the last page, before the file is written."""

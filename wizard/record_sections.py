@@ -197,10 +197,8 @@ class OutlineEntry(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        # The page is written later (the canvas numbers pages first, record_canvas.PagedCanvas): the entry is
-        # queued with its height on this page and made when the page is.
         _x, y = self.canv.absolutePosition(0, 0)
-        self.canv.queue_outline_entry(self.title, self.level, y)
+        self.canv.add_outline_entry(self.title, self.level, y)  # record_canvas.PagedCanvas
 
 
 def _heading(text: str, level: str = "h1") -> Flowable:
