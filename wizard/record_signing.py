@@ -33,6 +33,7 @@ import secrets as token
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,10 @@ def _make_installation_key(folder: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+@lru_cache(maxsize=8)
 def _load_signer(identity: SigningIdentity) -> Any:
+    """The key and certificate, opened once per key: the download box shows the signer on every rerun of the
+    determination screen, and opening a PKCS#12 takes several milliseconds. A failure is not cached."""
     from pyhanko.sign import signers
 
     try:
