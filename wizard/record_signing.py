@@ -162,7 +162,7 @@ def _make_installation_key(folder: Path) -> None:
 @lru_cache(maxsize=8)
 def _load_signer(identity: SigningIdentity) -> Any:
     """The key and certificate, opened once per key: the download box shows the signer on every rerun of the
-    determination screen, and opening a PKCS#12 takes several milliseconds. A failure is not cached."""
+    determination screen and every signature needs it. A failure is not cached."""
     from pyhanko.sign import signers
 
     try:
