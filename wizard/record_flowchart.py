@@ -14,6 +14,7 @@ from wizard.flow import step_positions
 from wizard.guidance_schema import Guidance
 from wizard.record_fonts import SANS, font_for_string
 from wizard.record_labels import label
+from wizard.text_wrap import wrap
 
 BOX_FILL = colors.HexColor("#EEF1F4")
 MOVED_FILL = colors.HexColor("#FFF1D6")  # the two steps whose order differs from their numbers
@@ -22,25 +23,7 @@ INK = colors.HexColor("#1A1A1A")
 
 
 def _wrap(text: str, font: str, size: float, width: float, max_lines: int = 3) -> list[str]:
-    words = text.split(" ") if " " in text else list(text)
-    joiner = " " if " " in text else ""
-    lines: list[str] = []
-    cur = ""
-    for w in words:
-        trial = f"{cur}{joiner}{w}" if cur else w
-        if stringWidth(trial, font, size) <= width or not cur:
-            cur = trial
-        else:
-            lines.append(cur)
-            cur = w
-    if cur:
-        lines.append(cur)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], joiner.join(lines[max_lines - 1:])]
-        while stringWidth(lines[-1] + "…", font, size) > width and len(lines[-1]) > 1:
-            lines[-1] = lines[-1][:-1]
-        lines[-1] += "…"
-    return lines
+    return wrap(text, width, lambda t: stringWidth(t, font, size), max_lines)
 
 
 def flowchart(guidance: Guidance, width: float) -> Drawing:

@@ -20,6 +20,7 @@ import streamlit as st
 
 from wizard.flow import Position, step_positions
 from wizard.guidance_schema import Guidance
+from wizard.text_wrap import wrap
 
 FONT = "Source Sans Pro, Helvetica, Arial, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"  # local fonts only
 INK, MUTED, EDGE = "#1a1a1a", "#4a5968", "#4a5968"
@@ -65,28 +66,7 @@ def _width(text: str, size: float, bold: bool = False) -> float:
 
 
 def _wrap(text: str, size: float, width: float, max_lines: int = 2, bold: bool = False) -> list[str]:
-    spaced = " " in text
-    words = text.split(" ") if spaced else list(text)
-    joiner = " " if spaced else ""
-    lines: list[str] = []
-    cur = ""
-    for w in words:
-        trial = f"{cur}{joiner}{w}" if cur else w
-        if _width(trial, size, bold) <= width or not cur:
-            cur = trial
-        else:
-            lines.append(cur)
-            cur = w
-    if cur:
-        lines.append(cur)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], joiner.join(lines[max_lines - 1:])]
-    if _width(lines[-1], size, bold) > width:
-        last = lines[-1]
-        while len(last) > 1 and _width(last + "…", size, bold) > width:
-            last = last[:-1]
-        lines[-1] = last.rstrip() + "…"
-    return lines
+    return wrap(text, width, lambda t: _width(t, size, bold), max_lines)
 
 
 def _text(x: float, y: float, text: str, size: float, *, fill: str = INK, bold: bool = False,
