@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from wizard.formats import read_document
 from wizard.guidance import GUIDANCE_ROOT, cached_guidance, load_guidance
 from wizard.guidance_schema import Guidance, Question
 from wizard.model import (
@@ -44,6 +45,16 @@ from wizard.model import (
     Source,
 )
 from wizard.store import Store
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "complete-assessment.json"
+
+
+def example_assessment(*, draft: bool = False) -> Assessment:
+    """examples/complete-assessment.json: a final assessment, or the same as a draft (a final record must also
+    be signed, so the content checks of the record tests read a draft)."""
+    a = read_document(EXAMPLE.read_bytes())
+    return a.model_copy(update={"status": "draft", "finalised_at": None}) if draft else a
+
 
 ASSESSED_ON = date(2026, 3, 2)
 """The date the fictional assessment was last changed; ``flow.check`` measures evidence age from it."""

@@ -14,22 +14,19 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import StreamObject
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
+from tests.conftest import example_assessment
 from wizard.cli import cmd_verify
-from wizard.formats import read_document
 from wizard.guidance import load_guidance
 from wizard.guidance_schema import Guidance
 from wizard.model import Assessment, AssessmentFormatError, canonical_json
 from wizard.record import build_pdf, extract_assessment, fingerprint, verify_pdf
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "complete-assessment.json"
 
 
 @pytest.fixture(scope="module")
 def assessment() -> Assessment:
     """The example as a draft: a final record must also be signed (tests/test_record_signing.py); the content
     checks here are the same for both."""
-    a = read_document(EXAMPLE.read_bytes())
-    return a.model_copy(update={"status": "draft", "finalised_at": None})
+    return example_assessment(draft=True)
 
 
 @pytest.fixture(scope="module")

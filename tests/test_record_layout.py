@@ -15,20 +15,18 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from wizard.formats import read_document
+from tests.conftest import example_assessment
 from wizard.guidance_schema import Guidance
 from wizard.model import Assessment
 from wizard.record import build_pdf
 from wizard.record_sections import SIGNATURE_BOX
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "complete-assessment.json"
 MARKING = "OFFICIAL-SENSITIVE – licensing"
 
 
 @pytest.fixture(scope="module")
 def draft() -> Assessment:
-    a = read_document(EXAMPLE.read_bytes())
-    a = a.model_copy(update={"status": "draft", "finalised_at": None, "training": True})
+    a = example_assessment(draft=True).model_copy(update={"training": True})
     a.case.protective_marking = MARKING
     return a
 
@@ -189,8 +187,7 @@ def test_the_register_is_read_at_9_pt_and_a_weak_source_is_marked(draft: Assessm
 
 
 def test_the_order_is_explained_once(draft: Assessment, guidance: Guidance):
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(build_pdf(draft, guidance))).pages)
-    text = " ".join(text.split())
+    text = _all_text(build_pdf(draft, guidance))
     sample = " ".join(guidance.meta.order_reason.split())[:60]
     assert text.count(sample) == 1, text.count(sample)
     for screen in guidance.screens:
@@ -198,16 +195,27 @@ def test_the_order_is_explained_once(draft: Assessment, guidance: Guidance):
             assert " ".join(screen.order_note.split())[:60] not in text
 
 
-def test_open_items_name_their_row_and_column(draft: Assessment, guidance: Guidance):
+def _first_prevalence_row(draft: Assessment, column: str, value: object) -> tuple[Assessment, str]:
+    """A copy of ``draft`` whose first prevalence row holds ``value`` in ``column``; and that row's form id."""
     from wizard import flow
 
     a = draft.model_copy(deep=True)
     ans = a.answer("prevalence", "forms")
     rows = [dict(r) for r in flow.rows_of(ans)]
-    rows[0]["arms_involved"] = None
+    rows[0][column] = value
     a.set_answer("prevalence", "forms", ans.model_copy(update={"value": rows}))
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(build_pdf(a, guidance))).pages).split())
-    form = next(f.label for f in guidance.catalogues.gbv_forms if f.id == rows[0]["row"])
+    return a, str(rows[0]["row"])
+
+
+def _all_text(pdf: bytes) -> str:
+    """Every page's text, with runs of white space made one space."""
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def test_open_items_name_their_row_and_column(draft: Assessment, guidance: Guidance):
+    a, row = _first_prevalence_row(draft, "arms_involved", None)
+    text = _all_text(build_pdf(a, guidance))
+    form = next(f.label for f in guidance.catalogues.gbv_forms if f.id == row)
     column = next(c.label for c in guidance.screen("prevalence").question("forms").columns if c.id == "arms_involved")
     assert f"› {form} › {column} — {guidance.t('record_state_unanswered')}" in text
 
@@ -240,15 +248,10 @@ def test_citations_link_to_their_register_entry_and_web_addresses_are_links(pdf:
 
 def test_colour_cues_also_carry_a_mark(draft: Assessment, guidance: Guidance):
     """Greyscale-safe: the swapped flowchart steps and "insufficient information" cells say so in a symbol too."""
-    from wizard import flow
     from wizard.model import INSUFFICIENT
 
-    a = draft.model_copy(deep=True)
-    ans = a.answer("prevalence", "forms")
-    rows = [dict(r) for r in flow.rows_of(ans)]
-    rows[0]["arms_involved"] = INSUFFICIENT
-    a.set_answer("prevalence", "forms", ans.model_copy(update={"value": rows}))
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(build_pdf(a, guidance))).pages).split())
+    a, _row = _first_prevalence_row(draft, "arms_involved", INSUFFICIENT)
+    text = _all_text(build_pdf(a, guidance))
     mark = guidance.t("record_flowchart_moved_mark")
     assert f"{mark} flowchart step 5" in text and f"{mark} flowchart step 4" in text
     assert f"{mark} flowchart step 1" not in text

@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from wizard.formats import read_document
+from tests.conftest import example_assessment
 from wizard.guidance_schema import Guidance
 from wizard.model import Assessment
 from wizard.record import build_pdf, signed_pdf
 from wizard.record_pdfa import ICC_PROFILE, OUTPUT_CONDITION
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "complete-assessment.json"
 NS = {"x": "adobe:ns:meta/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
       "pdfaid": "http://www.aiim.org/pdfa/ns/id/", "dc": "http://purl.org/dc/elements/1.1/",
       "pdf": "http://ns.adobe.com/pdf/1.3/", "xmp": "http://ns.adobe.com/xap/1.0/"}
@@ -28,7 +27,7 @@ NS = {"x": "adobe:ns:meta/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#
 
 @pytest.fixture(scope="module")
 def final() -> Assessment:
-    return read_document(EXAMPLE.read_bytes())
+    return example_assessment()
 
 
 @pytest.fixture(scope="module")

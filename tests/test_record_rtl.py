@@ -5,26 +5,23 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from wizard.formats import read_document
+from tests.conftest import example_assessment
 from wizard.guidance_schema import Guidance
 from wizard.model import Assessment
 from wizard.record import build_pdf, verify_pdf
 from wizard.record_text import visual
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "complete-assessment.json"
 ARABIC = "قوات الأمن العام"  # "public security forces", with a lam-alef ligature
 HEBREW = "משטרת ישראל"
 
 
 @pytest.fixture(scope="module")
 def draft() -> Assessment:
-    a = read_document(EXAMPLE.read_bytes())
-    return a.model_copy(update={"status": "draft", "finalised_at": None})
+    return example_assessment(draft=True)
 
 
 def test_arabic_is_shaped_and_right_to_left_runs_are_drawn_in_display_order():

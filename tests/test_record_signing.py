@@ -20,15 +20,14 @@ from types import SimpleNamespace
 import pytest
 from pypdf import PdfWriter
 
+from tests.conftest import EXAMPLE, example_assessment
 from wizard import record_signing
 from wizard.cli import cmd_render, cmd_verify
-from wizard.formats import read_document
 from wizard.guidance_schema import Guidance
 from wizard.model import Assessment
 from wizard.record import build_pdf, signed_pdf, verify_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "complete-assessment.json"
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +40,7 @@ def _own_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def final() -> Assessment:
-    a = read_document(EXAMPLE.read_bytes())
+    a = example_assessment()
     assert a.status == "final"
     return a
 
