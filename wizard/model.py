@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Hashable, Iterable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
@@ -171,12 +172,19 @@ class Determination(Strict):
     @field_validator("item_outcomes")
     @classmethod
     def _one_outcome_per_item(cls, outcomes: list[ItemOutcome]) -> list[ItemOutcome]:
-        seen: set[int] = set()
-        for o in outcomes:
-            if o.item in seen:
-                raise ValueError(f"item {o.item} has more than one outcome")
-            seen.add(o.item)
+        if (item := _repeated(o.item for o in outcomes)) is not None:
+            raise ValueError(f"item {item} has more than one outcome")
         return outcomes
+
+
+def _repeated(keys: Iterable[Hashable]) -> Hashable | None:
+    """The first key met a second time, or None."""
+    seen: set[Hashable] = set()
+    for key in keys:
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
 
 
 class SignOff(Strict):
@@ -221,11 +229,8 @@ class Assessment(Strict):
     @field_validator("evidence")
     @classmethod
     def _unique_source_ids(cls, sources: list[Source]) -> list[Source]:
-        seen: set[str] = set()
-        for s in sources:
-            if s.id in seen:
-                raise ValueError(f"source id {s.id!r} is used twice")
-            seen.add(s.id)
+        if (sid := _repeated(s.id for s in sources)) is not None:
+            raise ValueError(f"source id {sid!r} is used twice")
         return sources
 
     def answer(self, step_id: str, question_id: str) -> Answer:
