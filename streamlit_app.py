@@ -6,7 +6,8 @@ from wizard.ui import session, typing_guard
 from wizard.ui.static import ICON
 
 # The icon is a file from the repository: a ":material/..." icon would be fetched from a Google font host.
-st.set_page_config(page_title="ATT Art. 7(4) assessment", page_icon=str(ICON), layout="wide")
+st.set_page_config(page_title=session.ui_text("app_title", "ATT Art. 7(4) assessment"), page_icon=str(ICON),
+                   layout="wide")
 
 def page(path: str, key: str, title: str, icon: str, url_path: str, default: bool = False) -> st.Page:
     return st.Page(path, title=session.ui_text(key, title), icon=icon, url_path=url_path, default=default)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -351,6 +353,23 @@ def _answer_unknown_questions(guidance: Guidance, a: Assessment) -> None:
                 pass  # catalogue tables the factory does not know stay as they are; tests will say so
             else:
                 a.set_answer(screen.id, q.id, _answer("See the evidence register."))
+
+
+def english_with_stand_in(target: Path, lang: str = "fr") -> Path:
+    """A copy of the guidance folder (changelog, snapshots, schema) with English only, plus ``lang`` as an exact
+    copy of English under its own version: a "translation" that tests can break key by key without depending
+    on the shipped translations' wording."""
+    from wizard.guidance import GUIDANCE_ROOT
+
+    shipped = {p.name for p in GUIDANCE_ROOT.iterdir() if p.is_dir() and (p / "meta.yaml").is_file()} - {"en"}
+    shutil.copytree(GUIDANCE_ROOT, target, ignore=lambda d, names: shipped if Path(d) == GUIDANCE_ROOT else ())
+    shutil.copytree(target / "en", target / lang)
+    meta = target / lang / "meta.yaml"
+    text = meta.read_text(encoding="utf-8")
+    english = re.search(r'^version: "([^"]+)"', text, flags=re.M).group(1)
+    text = text.replace(f'version: "{english}"', f'version: "{english.split("-en.")[0]}-{lang}.1"', 1)
+    meta.write_text(text.replace("\nlanguage: en\n", f"\nlanguage: {lang}\n", 1), encoding="utf-8")
+    return target
 
 
 @pytest.fixture(scope="session")

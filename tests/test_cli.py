@@ -30,11 +30,18 @@ def run(*args: str, code: str | None = None) -> subprocess.CompletedProcess[str]
 
 
 def test_check_guidance_passes_on_the_real_files(guidance):
+    """Without arguments every language is checked, English first, then their parity."""
     r = run("check-guidance")
     assert r.returncode == 0, r.stderr
     n_questions = sum(len(s.questions) for s in guidance.screens)
-    assert r.stdout == (f"guidance en: valid, version {guidance.stamp}, 10 screens, {n_questions} questions, "
-                        f"{len(guidance.glossary)} glossary terms\n")
+    lines = r.stdout.splitlines()
+    assert lines[0] == (f"guidance en: valid, version {guidance.stamp}, 10 screens, {n_questions} questions, "
+                        f"{len(guidance.glossary)} glossary terms")
+    assert [ln.split(":")[0] for ln in lines] == ["guidance en", "guidance es", "guidance fr", "guidance zh",
+                                                   "guidance parity"]
+    assert all(f", 10 screens, {n_questions} questions, {len(guidance.glossary)} glossary terms" in ln
+               for ln in lines[:4])
+    assert lines[-1] == "guidance parity: en, es, fr, zh agree key for key"
     assert r.stderr == ""
 
 

@@ -616,7 +616,8 @@ def test_gbv_ground_without_finding_on_insufficient_finding(guidance, make_asses
 
 
 def test_credible_without_verification_variants(guidance, make_assessment):
-    for bad in (None, "", ["post-shipment visit"]):
+    # The help promises: "flags any measure judged credible whose verification column is empty or says none".
+    for bad in (None, "", ["post-shipment visit"], "None", " none agreed. ", "N/A", "Aucune", "Ninguna", "无。"):
         a = make_assessment()
         edit_row(a, "mitigation", "measures", 0, verification=bad)
         found = [f for f in check(guidance, a) if f.rule == "credible_without_verification"]
@@ -624,6 +625,10 @@ def test_credible_without_verification_variants(guidance, make_assessment):
     a = make_assessment()
     edit_row(a, "mitigation", "measures", 0, verification="", credible="no")
     assert "credible_without_verification" not in rules(check(guidance, a))
+    for good in ("None of the units may refuse inspection: on-site visits at 6 and 18 months", "无人机巡查"):
+        a = make_assessment()
+        edit_row(a, "mitigation", "measures", 0, verification=good)
+        assert "credible_without_verification" not in rules(check(guidance, a)), good
 
 
 def test_end_user_risk_unmitigated_needs_a_credible_measure(guidance, make_assessment):

@@ -3,21 +3,17 @@ and every break is named by language, file, line and key."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import english_with_stand_in
 from wizard import guidance_parity
-from wizard.guidance import GUIDANCE_ROOT
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    copy = tmp_path / "guidance"
-    shutil.copytree(GUIDANCE_ROOT, copy)
-    shutil.copytree(copy / "en", copy / "fr")  # a "translation" that starts as an exact copy
-    return copy
+    return english_with_stand_in(tmp_path / "guidance", "fr")  # a "translation" that starts as an exact copy
 
 
 def _edit(path: Path, old: str, new: str) -> int:

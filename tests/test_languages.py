@@ -8,25 +8,23 @@ assessment's. The translations themselves are not part of this: with English alo
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import english_with_stand_in
 from tests.ui_driver import APP, Wizard
 from wizard import guidance as guidance_module
 from wizard import guidance_parity
-from wizard.guidance import GUIDANCE_ROOT, cached_guidance
+from wizard.guidance import cached_guidance
 
 pytestmark = pytest.mark.usefixtures("app_store_url")
 
 
 @pytest.fixture
 def two_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    root = tmp_path / "guidance"
-    shutil.copytree(GUIDANCE_ROOT, root)
-    shutil.copytree(root / "en", root / "fr")
+    root = english_with_stand_in(tmp_path / "guidance", "fr")
     ui = root / "fr" / "ui.yaml"
     text = ui.read_text(encoding="utf-8")
     for old, new in (('language_name: "English"', 'language_name: "Français"'),

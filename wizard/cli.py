@@ -23,6 +23,7 @@ from wizard import guidance_versions, service
 from wizard.formats import read_document
 from wizard.guidance import load_guidance
 from wizard.guidance_schema import GuidanceError
+from wizard.locale_format import utc_text
 from wizard.model import AssessmentFormatError
 from wizard.store import ImportRefused, ListFilter, Store, StoreError
 
@@ -43,8 +44,10 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def cmd_check_guidance(args: argparse.Namespace) -> int:
+    from wizard.guidance_parity import languages
+
     failed = False
-    for lang in args.language or ["en"]:
+    for lang in args.language or languages(guidance_module.GUIDANCE_ROOT):
         try:
             g = load_guidance(lang)
         except GuidanceError as err:
@@ -117,8 +120,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     except GuidanceError as err:
         return _fail(f"error: the guidance cannot be loaded:\n{err}")
     for field, chars in missing_glyphs(assessment):
-        print(f"warning: {field}: {len(chars)} character(s) the record's fonts cannot show are printed as "
-              f"[U+XXXX]: {' '.join(f'U+{ord(c):04X}' for c in chars)}", file=sys.stderr)
+        print(guidance.t("cli_glyph_warning", field=field, count=len(chars),
+                         chars=" ".join(f"U+{ord(c):04X}" for c in chars)), file=sys.stderr)
     from wizard.record_signing import SigningError
 
     try:
@@ -144,19 +147,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
         data = path.read_bytes()
     except OSError as err:
         return _fail(f"error: cannot read {path}: {err.strerror or err}")
+    try:
+        g = load_guidance(getattr(args, "lang", None) or "en")
+    except GuidanceError as err:
+        return _fail(f"error: the guidance cannot be loaded:\n{err}")
     result = verify_pdf(data)
     if result.signed and result.signer:
-        when = result.signed_at.strftime("%Y-%m-%d %H:%M UTC") if result.signed_at else "an unknown time"
-        print(f"signed by {result.signer} (certificate SHA-256 {result.certificate_sha256}) at {when}")
+        when = utc_text(result.signed_at, g.language) if result.signed_at else g.t("cli_unknown_time")
+        print(g.t("cli_signed_by", signer=result.signer, certificate=result.certificate_sha256, when=when))
     if result.ok:
-        signature = "the signature holds; " if result.signed else "not signed (a draft); "
-        print(f"OK: {path}: assessment {result.assessment_id} revision {result.revision}, "
-              f"SHA-256 {result.fingerprint}; {signature}the embedded assessment matches the printed fingerprint "
-              f"and the pages")
+        signature = g.t("cli_verify_signature_holds" if result.signed else "cli_verify_unsigned")
+        print(g.t("cli_verify_ok", path=path, id=result.assessment_id, revision=result.revision,
+                  fingerprint=result.fingerprint, signature=signature))
         for note in result.notes:
-            print(f"  note: {note}")
+            print(g.t("cli_verify_note", note=note))
         return 0
-    print(f"FAILED: {path}:")
+    print(g.t("cli_verify_failed", path=path))
     for p in result.problems:
         print(f"  - {p}")
     return 1
@@ -171,14 +177,13 @@ def cmd_factsheet(args: argparse.Namespace) -> int:
         return _fail(f"error: the guidance cannot be loaded:\n{err}")
     sheet = render_factsheet(guidance, page_size=args.page_size)
     if sheet.pages > MAX_PAGES:
-        print(f"warning: the fact sheet has {sheet.pages} pages, more than {MAX_PAGES}, even in its most compact "
-              f"layout", file=sys.stderr)
+        print(guidance.t("cli_factsheet_too_long", pages=sheet.pages, max_pages=MAX_PAGES), file=sys.stderr)
     out = Path(args.output)
     try:
         out.write_bytes(sheet.pdf)
     except OSError as err:
         return _fail(f"error: cannot write {out}: {err.strerror or err}")
-    print(f"{out} ({sheet.pages} pages, guidance {guidance.stamp})")
+    print(guidance.t("cli_factsheet_written", path=out, pages=sheet.pages, stamp=guidance.stamp))
     return 0
 
 
@@ -278,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check-guidance", help="validate the guidance files")
-    p.add_argument("language", nargs="*", help="language folders to check (default: en)")
+    p.add_argument("language", nargs="*", help="language folders to check (default: every language)")
     p.set_defaults(func=cmd_check_guidance)
 
     p = sub.add_parser("steps", help="list the screens in wizard order")
@@ -297,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify", help="verify a PDF record")
     p.add_argument("record", help="PDF record")
+    p.add_argument("--lang", default="en", help="language of the report (default: en)")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("factsheet", help="the Article 7(4) guidance as a stand-alone PDF fact sheet")

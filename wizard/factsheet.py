@@ -385,8 +385,8 @@ class _Sheet:
             self.para(g.meta.title, "title"),
             self.para(self.t("factsheet_subtitle"), "subtitle"),
             self.para(stamp, "stamp"),
-            self.rich([(self.t("factsheet_disclaimer_heading"), "bold"), ("\n" + g.meta.disclaimer, "regular")],
-                      "box"),
+            self.rich([(self.t("factsheet_disclaimer_heading"), "bold"), ("\n" + g.meta.disclaimer, "regular")]
+                      + ([("\n" + notice, "regular")] if (notice := self.t("translation_notice")) else []), "box"),
         ]
 
     def order_section(self) -> list[Flowable]:

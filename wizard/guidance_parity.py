@@ -3,7 +3,8 @@ shape (issue 11).
 
 For each language folder beside ``en/``, file by file: the same files; the same keys, nested the same way;
 lists of the same length; no empty value where English has text; the same ``{placeholders}`` in each string;
-and identical ids (an ``id`` is what saved answers and the code refer to, never translated). Each problem
+and identical ids (an ``id`` is what saved answers and the code refer to, never translated); and a version of the
+translation's own that names the English release it translates (``2026.12-fr.1`` for ``2026.12-en.2``). Each problem
 names the language, the file, the line and the key. ``check-guidance`` runs it; so do the tests.
 """
 
@@ -19,8 +20,8 @@ from wizard.guidance import GUIDANCE_ROOT, _Located, _parse
 REFERENCE = "en"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 NOT_TRANSLATED_KEYS = frozenset({"id", "rows_where", "options_from", "rows_from", "type", "flowchart_step",
-                                 "required", "ask_reasons", "ask_evidence", "version", "order", "cross_cutting",
-                                 "references", "url", "year", "kind"})
+                                 "required", "ask_reasons", "ask_evidence", "order", "cross_cutting",
+                                 "references", "see_also", "url", "year", "kind"})
 """Keys whose values are ids, types, numbers or addresses: the same in every language."""
 
 
@@ -62,7 +63,20 @@ def problems(root: Path | None = None) -> list[str]:
                 continue
             out += [f"{lang}: {where.path}, line {where.line_of(path)}, key {_key(path)}: {what}"
                     for path, what in _compare(ours, data, ())]
+            if (str(rel) == "meta.yaml" and isinstance(ours, dict) and isinstance(data, dict)
+                    and (what := _version_problem(str(ours.get("version", "")), str(data.get("version", "")), lang))):
+                out.append(f"{lang}: {where.path}, line {where.line_of(('version',))}, key version: {what}")
     return out
+
+
+def _version_problem(reference: str, theirs: str, lang: str) -> str | None:
+    """A translation has versions of its own, tied to the English release it translates: English
+    ``2026.12-en.2`` is translated as ``2026.12-<lang>.<n>``."""
+    release = reference.rsplit(f"-{REFERENCE}.", 1)[0]
+    if re.fullmatch(rf"{re.escape(release)}-{re.escape(lang)}\.\d+", theirs):
+        return None
+    return (f"{theirs!r} is not a version of this translation of {REFERENCE} {reference!r}: it should read "
+            f"'{release}-{lang}.<n>'")
 
 
 def _key(path: tuple[Any, ...]) -> str:
@@ -73,7 +87,8 @@ def _compare(ours: Any, theirs: Any, path: tuple[Any, ...],
              verbatim: bool = False) -> Iterator[tuple[tuple[Any, ...], str]]:
     """``verbatim``: inside a list of ids (``order``, ``references``): every element is an id too."""
     last = path[-1] if path else None
-    verbatim = verbatim or (isinstance(last, str) and last in NOT_TRANSLATED_KEYS)
+    # ui.yaml's strings are all text, whatever their names (``flowchart_step`` there is a label).
+    verbatim = verbatim or (isinstance(last, str) and last in NOT_TRANSLATED_KEYS and path[0] != "strings")
     if isinstance(ours, dict):
         if not isinstance(theirs, dict):
             yield path, f"should be a mapping, as in {REFERENCE}"

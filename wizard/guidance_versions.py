@@ -156,9 +156,41 @@ class SinceAssessment:
     changes: tuple[TextChange, ...] = ()
 
 
-def changes_since(stamp: str, guidance: Guidance, section: str, root: Path = GUIDANCE_ROOT) -> SinceAssessment | None:
-    """None when the assessment was made under the current version (or has no stamp)."""
+def language_of(version: str) -> str | None:
+    """The language a version belongs to: ``2026.12-fr.1`` -> ``fr`` (None for a version of another form)."""
+    found = re.search(r"-([a-z]{2})\.\d+$", version)
+    return found.group(1) if found else None
+
+
+def same_language(stamp: str, guidance: Guidance, root: Path = GUIDANCE_ROOT) -> Guidance:
+    """What an assessment's stamp is compared with: the current guidance in the language it was made in.
+
+    Each language has versions of its own (``2026.12-en.2``, ``2026.12-fr.1``): an assessment made in English
+    and opened in French has not met "changed guidance", only another language, unless its English changed.
+    """
+    lang = language_of(version_of(stamp))
+    if not lang or lang == guidance.language:
+        return guidance
+    from wizard.guidance import cached_guidance, load_guidance
+    from wizard.guidance_schema import GuidanceError
+
+    try:
+        return cached_guidance(lang) if root == GUIDANCE_ROOT else load_guidance(lang, root)
+    except GuidanceError:  # that language's guidance is gone or broken: compare with what is shown
+        return guidance
+
+
+def is_current(stamp: str, guidance: Guidance, root: Path = GUIDANCE_ROOT) -> bool:
+    """Whether an assessment was made under the current guidance (of its own language); True without a stamp."""
     then = version_of(stamp)
+    return not then or then == same_language(stamp, guidance, root).version
+
+
+def changes_since(stamp: str, guidance: Guidance, section: str, root: Path = GUIDANCE_ROOT) -> SinceAssessment | None:
+    """None when the assessment was made under the current version of its language (or has no stamp). The
+    changes are those of the assessment's language, whatever language the screen is shown in."""
+    then = version_of(stamp)
+    guidance = same_language(stamp, guidance, root)
     if not then or then == guidance.version:
         return None
     old = _released(then, root)

@@ -96,7 +96,7 @@ def build_pdf(assessment: Assessment, guidance: Guidance, *, page_size: PageSize
         attachment_description=f"Assessment {a.id} revision {a.revision}, canonical JSON, SHA-256 {fp}",
         created=a.created_at,
         modified=a.finalised_at if a.status == "final" and a.finalised_at else a.updated_at,
-        language=a.language,
+        language=guidance.language,  # the record's language, which may differ from the assessment's
     )
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -104,7 +104,7 @@ def build_pdf(assessment: Assessment, guidance: Guidance, *, page_size: PageSize
         title=f"{label(guidance, 'title')} {a.case.reference}".strip(), author=a.signoff.officer or a.officer,
         subject=f"sha256:{fp}", creator=RENDERER,
         keywords=f"guidance={guidance.stamp}; page_size={page_size}; annex={int(annex)}; lang={guidance.language}",
-        lang=a.language,  # /Lang: screen readers and search read the record in its language
+        lang=guidance.language,  # /Lang: screen readers and search read the record in its language
         initialFontName=SANS,  # else ReportLab names Helvetica, a font that is not embedded, on every page
         invariant=1,  # no timestamps or random ids: the same input gives the same bytes; local to this doc
     )
@@ -155,8 +155,8 @@ def signed_pdf(assessment: Assessment, guidance: Guidance, *, page_size: PageSiz
         return pdf
     identity = record_signing.signing_identity(secrets)
     a = assessment
-    reason = (f"{'Final record' if a.status == 'final' else 'Draft'} of assessment {a.id} revision {a.revision}, "
-              f"SHA-256 {fingerprint(a)}.")
+    reason = guidance.t(f"record_signature_reason_{'final' if a.status == 'final' else 'draft'}", id=a.id,
+                        revision=a.revision, fingerprint=fingerprint(a))
     return record_signing.sign(pdf, identity, reason=reason)
 
 

@@ -17,6 +17,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak,
 from wizard import contract, flow
 from wizard import item_outcomes as io
 from wizard.guidance_schema import Column, Guidance, Question, Screen
+from wizard.locale_format import amount_text, date_text, number_text, utc_text
 from wizard.model import INSUFFICIENT, Answer, Assessment
 from wizard.record_flowchart import flowchart
 from wizard.record_fonts import SANS, describe_char
@@ -40,6 +41,18 @@ class RecordContext:
         self.fingerprint = fingerprint
         self.unshown = unshown
         self.source_ids = set(a.source_ids())
+
+    def when(self, value: date | datetime | None) -> str:
+        """A date, or a moment in UTC (as the record says), in the record's language."""
+        if isinstance(value, datetime):
+            return utc_text(value, self.g.language)
+        return date_text(value, self.g.language)
+
+    def number(self, value: int | None) -> str:
+        return number_text(value, self.g.language)
+
+    def amount(self, value: float | None) -> str:
+        return amount_text(value, self.g.language)
 
     def L(self, key: str, **kw: object) -> str:  # short on purpose: used on every line
         return label(self.g, key, **kw)
@@ -84,16 +97,6 @@ class RecordContext:
 def source_anchor(source_id: str) -> str:
     """The link target of a source's entry in the evidence register."""
     return "src-" + "".join(c if c.isalnum() else "-" for c in source_id)
-
-
-def _fmt(value: date | datetime | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):  # in UTC, as it says: a time with another offset is converted
-        from wizard.record_pdfa import utc
-
-        return utc(value).strftime("%Y-%m-%d %H:%M UTC")
-    return value.isoformat()
 
 
 class RecordTable(Table):
@@ -304,8 +307,8 @@ def _items_line(ctx: RecordContext) -> str:
     parts = []
     for item in items[:COVER_ITEMS]:
         category = ctx.g.catalogues.item_categories.get(item.category or "", "") if item.category else ""
-        amount = f"{item.quantity:,} × " if item.quantity is not None else ""
-        value = f" ({item.value:,.2f} {item.currency})".rstrip() if item.value is not None else ""
+        amount = f"{ctx.number(item.quantity)} × " if item.quantity is not None else ""
+        value = f" ({ctx.amount(item.value)} {item.currency})".rstrip() if item.value is not None else ""
         parts.append(f"{amount}{_cover(item.description.strip() or '—')}"
                      + (f" [{_short(category)}]" if category else "") + value)
     if len(items) > COVER_ITEMS:
@@ -318,7 +321,7 @@ def _total_value(ctx: RecordContext) -> str:
     for item in ctx.a.case.items:
         if item.value is not None:
             by_currency[item.currency or "?"] = by_currency.get(item.currency or "?", 0.0) + item.value
-    return " + ".join(f"{v:,.2f} {c}" for c, v in sorted(by_currency.items())) or "—"
+    return " + ".join(f"{ctx.amount(v)} {c}" for c, v in sorted(by_currency.items())) or "—"
 
 
 def cover(ctx: RecordContext) -> Story:
@@ -352,6 +355,8 @@ def cover(ctx: RecordContext) -> Story:
         Spacer(1, 3 * mm),
         decision,
     ]
+    if notice := ctx.g.t("translation_notice"):  # a version other than English says what it is, on page 1
+        story += [Spacer(1, 1.5 * mm), para(notice, "small")]
     # What stops this decision comes next, in words as well as in red: a greyscale copy says it too.
     blockers = flow.blocking(flow.check(ctx.g, a))
     if blockers:
@@ -375,9 +380,9 @@ def cover(ctx: RecordContext) -> Story:
     s = a.signoff
     story += [Spacer(1, 3 * mm), _kv(ctx, [
         (ctx.L("open_items"), str(open_items) if open_items else ctx.L("no_open_items")),
-        (ctx.L("review_date"), _fmt(d.review_date)),
-        (ctx.L("officer"), f"{_cover(s.officer or a.officer or '—')} · {_fmt(s.officer_date)}"),
-        (ctx.L("reviewer"), f"{_cover(s.reviewer or '—')} · {_fmt(s.reviewer_date)}"),
+        (ctx.L("review_date"), ctx.when(d.review_date)),
+        (ctx.L("officer"), f"{_cover(s.officer or a.officer or '—')} · {ctx.when(s.officer_date)}"),
+        (ctx.L("reviewer"), f"{_cover(s.reviewer or '—')} · {ctx.when(s.reviewer_date)}"),
     ])]
     reasons, cut = _brief(d.reasons, BRIEF_REASONS_CHARS)
     story += [Spacer(1, 3 * mm), rich([(ctx.L("reasons_brief") + ": ", "bold"), (reasons or "—", "regular")])]
@@ -399,14 +404,17 @@ def details(ctx: RecordContext) -> Story:
         (ctx.L("revision"), str(a.revision)),
         (ctx.L("status"), status),
         (ctx.L("language"), ctx.L(f"language_{a.language}")),
+        *([(ctx.L("language_of_record"), ctx.L(f"language_{ctx.g.language}"))] if ctx.g.language != a.language
+          else []),
         (ctx.L("marking"), a.case.protective_marking or ctx.L("no_marking")),
-        (ctx.L("created"), _fmt(a.created_at)),
-        (ctx.L("updated"), _fmt(a.updated_at)),
-        (ctx.L("finalised"), _fmt(a.finalised_at)),
+        (ctx.L("created"), ctx.when(a.created_at)),
+        (ctx.L("updated"), ctx.when(a.updated_at)),
+        (ctx.L("finalised"), ctx.when(a.finalised_at)),
         (ctx.L("guidance_version"), guidance_text),
     ]
     return [_heading(ctx.L("details"), "h2"), _kv(ctx, [(k, _cover(v)) for k, v in rows]), Spacer(1, 3 * mm),
-            para(ctx.L("disclaimer"), "label"), para(ctx.g.meta.disclaimer, "small"), Spacer(1, 4 * mm)]
+            para(ctx.L("disclaimer"), "label"), para(ctx.g.meta.disclaimer, "small"),
+            *([para(notice, "small")] if (notice := ctx.g.t("translation_notice")) else []), Spacer(1, 4 * mm)]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -426,8 +434,9 @@ def case_section(ctx: RecordContext, screen: Screen) -> Story:
     rows: list[list[Flowable]] = [head]
     for i, item in enumerate(c.items, start=1):
         cat = ctx.g.catalogues.item_categories.get(item.category, item.category) if item.category else "—"
-        qty = f"{item.quantity:,}" if item.quantity is not None else "—"
-        value = f"{item.value:,.2f} {item.currency}".strip() if item.value is not None else (item.currency or "—")
+        qty = ctx.number(item.quantity)
+        value = f"{ctx.amount(item.value)} {item.currency}".strip() if item.value is not None \
+            else (item.currency or "—")
         rows.append([para(str(i), "cell"), para(item.description or "—", "cell"), para(cat, "cell"),
                      para(qty, "cell"), para(value, "cell")])
     w = ctx.width
@@ -648,7 +657,7 @@ def evidence_section(ctx: RecordContext, screen: Screen) -> Story:
                 title_parts,
                 para(s.publisher or "—", "cell"),
                 para(_short(g.catalogues.source_types.get(s.type, s.type)), "cell"),
-                para(_fmt(s.info_date), "cell"),
+                para(ctx.when(s.info_date), "cell"),
                 _reliability(ctx, s.reliability),
                 para(", ".join(short.get(sid, sid) for sid in screens) or ctx.L("src_not_cited"), "cell"),
             ])
@@ -663,8 +672,8 @@ def evidence_section(ctx: RecordContext, screen: Screen) -> Story:
         rows = [head]
         for gap in a.gaps:
             rows.append([para(gap.description or "—", "cell"), para(gap.asked_of or "—", "cell"),
-                         para(ctx.tri(gap.art8_request), "cell"), para(_fmt(gap.sent_on), "cell"),
-                         para(_fmt(gap.answered_on), "cell"), para(gap.response or "—", "cell")])
+                         para(ctx.tri(gap.art8_request), "cell"), para(ctx.when(gap.sent_on), "cell"),
+                         para(ctx.when(gap.answered_on), "cell"), para(gap.response or "—", "cell")])
         story.append(_grid(rows, [w * f for f in (0.3, 0.15, 0.09, 0.11, 0.11, 0.24)]))
     else:
         story.append(para(ctx.L("no_gaps"), "body"))
@@ -676,7 +685,7 @@ def evidence_section(ctx: RecordContext, screen: Screen) -> Story:
         for c in a.consultations:
             rows.append([para(c.who or "—", "cell"),
                          para(g.catalogues.consultation_kinds.get(c.kind, c.kind), "cell"),
-                         para(_fmt(c.on), "cell"), para(c.advice or "—", "cell")])
+                         para(ctx.when(c.on), "cell"), para(c.advice or "—", "cell")])
         story.append(_grid(rows, [w * f for f in (0.24, 0.16, 0.11, 0.49)]))
     else:
         story.append(para(ctx.L("no_consultations"), "body"))
@@ -801,15 +810,15 @@ def determination_section(ctx: RecordContext, screen: Screen) -> Story:
               para(d.reasons or "—", "answer")]
     if d.conditions or io.overall_outcome(ctx.a) == "authorise_with_conditions":
         story += [para(f("conditions", "conditions"), "question"), para(d.conditions or "—", "answer")]
-    story += [para(f("review_date", "review_date"), "question"), para(_fmt(d.review_date), "answer")]
+    story += [para(f("review_date", "review_date"), "question"), para(ctx.when(d.review_date), "answer")]
 
     # Room to sign by hand: each signature box at least SIGNATURE_BOX high.
     box = Spacer(1, SIGNATURE_BOX)
     rows = [[para(h, "cell_head") for h in ("", ctx.L("signoff"), ctx.L("date"), ctx.L("signature"))],
             [para(f("officer", "officer"), "label"), para(s.officer or ctx.a.officer or "—", "cell"),
-             para(_fmt(s.officer_date), "cell"), box],
+             para(ctx.when(s.officer_date), "cell"), box],
             [para(f("reviewer", "reviewer"), "label"), para(s.reviewer or "—", "cell"),
-             para(_fmt(s.reviewer_date), "cell"), box]]
+             para(ctx.when(s.reviewer_date), "cell"), box]]
     w = ctx.width
     table = _grid(rows, [w * 0.2, w * 0.35, w * 0.15, w * 0.3])
     table.setStyle(TableStyle([("ROWBACKGROUNDS", (0, 1), (-1, -1), [None])]))

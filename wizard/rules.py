@@ -20,7 +20,7 @@ from wizard.completeness import ITEM_OUTCOMES_LABEL, all_open_items, outcome_req
 from wizard.guidance_schema import Guidance
 from wizard.model import AUTHORISATIONS, INSUFFICIENT, REFUSALS, Assessment, Row
 from wizard.order import screen_label_for
-from wizard.tables import answer_citations, cell_empty, form_label, row_for, rows_of, table_row_keys, visible_rows
+from wizard.tables import answer_citations, form_label, row_for, rows_of, table_row_keys, visible_rows
 
 EVIDENCE_MAX_AGE_YEARS = 5
 """Evidence older than this, counted back from the assessment date, is flagged as possibly out of date."""
@@ -128,10 +128,28 @@ def _authorise_on_insufficient(f: Facts) -> Iterator[Hit]:
         yield Hit({"items": labels})
 
 
+# What officers write in a verification cell when there is none, in the guidance's four languages: the
+# mitigation screen's help promises to flag a credible measure whose verification "is empty or says none".
+NO_VERIFICATION = frozenset({
+    "none", "none agreed", "no", "nil", "n/a", "na", "not agreed", "-", "—", "–",
+    "aucune", "aucun", "néant", "non", "aucune vérification", "aucune convenue",
+    "ninguna", "ninguno", "no acordada", "sin verificación",
+    "无", "没有", "暂无", "未商定", "无核查",
+})
+
+
+def says_none(text: object) -> bool:
+    """An empty cell, or one that only says there is nothing (case, spaces and end punctuation aside); a value
+    that is not text (a damaged import) verifies nothing either."""
+    if not isinstance(text, str):
+        return True
+    said = " ".join(text.casefold().split()).strip(" .。!！;；")
+    return said == "" or said in NO_VERIFICATION
+
+
 def _credible_without_verification(f: Facts) -> Iterator[Hit]:
     for n, m in enumerate(f.measures, start=1):
-        verification = m.get(c.VERIFICATION.id)
-        if f.credible(m) and cell_empty(verification.strip() if isinstance(verification, str) else None):
+        if f.credible(m) and says_none(m.get(c.VERIFICATION.id)):
             yield Hit({"n": n})
 
 

@@ -25,6 +25,7 @@ from wizard.guidance_search import (
     reference_citation,
     screen_items,
 )
+from wizard.locale_format import utc_text
 from wizard.store import GuidanceComment, StoreError
 from wizard.ui import session
 from wizard.ui.text import md
@@ -258,8 +259,8 @@ def _show_target(g: Guidance, address: str) -> None:
 
 # --- comments ------------------------------------------------------------------------------------------------
 
-def when(at) -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC") if at else ""
+def when(at, language: str) -> str:
+    return utc_text(at, language) if at else ""
 
 
 def comment_control(g: Guidance, item: GuidanceItem, comments: list[GuidanceComment]) -> None:
@@ -285,10 +286,10 @@ def comment_control(g: Guidance, item: GuidanceItem, comments: list[GuidanceComm
 def _comment(g: Guidance, c: GuidanceComment) -> None:
     with st.container(border=True):
         status = g.t(f"comment_status_{c.status}")
-        st.markdown(f"**{md(c.author)}** · {md(when(c.created_at))} · {md(status)}  \n{md(c.text)}")
+        st.markdown(f"**{md(c.author)}** · {md(when(c.created_at, g.language))} · {md(status)}  \n{md(c.text)}")
         if c.status_by:
             decided = g.t("comment_decided", status=status[:1].upper() + status[1:], who=c.status_by,
-                          date=when(c.status_at))
+                          date=when(c.status_at, g.language))
             note = f" {c.resolution_note}" if c.resolution_note else ""
             st.caption(md(decided + note))
         if c.guidance_version != g.stamp:
@@ -311,7 +312,7 @@ def _say(address: str, kind: str, message: str) -> None:
 def _reviewer(g: Guidance, address: str) -> str | None:
     """The name this session gave, or None after saying that a comment or decision needs one."""
     author = session.actor()
-    if author == session.UNNAMED:
+    if session.unnamed():
         _say(address, "error", g.t("comment_unnamed"))
         return None
     return author

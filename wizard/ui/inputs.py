@@ -108,7 +108,7 @@ def evidence_picker(doc: OpenDoc, g: Guidance, key: str, current: list[str], pat
     titles = {s.id: f"{s.id} · {s.title or s.publisher or '—'}"[:90] for s in a.evidence}
     ids = list(titles) + [c for c in current if c not in titles]  # a dangling citation stays visible
     st.multiselect(label or g.t("evidence_cited"), ids, default=current, key=key,
-                   format_func=lambda i: titles.get(i, f"{i} (not in the register)"),
+                   format_func=lambda i: titles.get(i, g.t("not_in_register", id=i)),
                    help=g.t("evidence_cited_help_here"), placeholder=g.t("no_sources_here") if not ids else "",
                    **_callback(doc, key, path, current, SHOWN, None))
     new_source(doc, g, key, current, path)
@@ -332,7 +332,7 @@ def _question(doc: OpenDoc, g: Guidance, screen: Screen, q: Question) -> None:
     k = lambda *p: widget_key(doc, screen.id, q.id, *p)  # noqa: E731
     path = lambda name: answer_path(screen.id, q.id, name)  # noqa: E731
     with st.container(border=True):
-        title = f"**{md(q.label)}**" + ("" if q.required else " *(optional)*")
+        title = f"**{md(q.label)}**" + ("" if q.required else f" *{md(g.t('optional_mark'))}*")
         st.markdown(title)
         if q.help:
             st.caption(md(q.help))

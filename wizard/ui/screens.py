@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 import streamlit as st
@@ -10,6 +9,7 @@ import streamlit as st
 from wizard import flow
 from wizard.edits import Edit
 from wizard.guidance_schema import Guidance, Option, Screen
+from wizard.locale_format import utc_text
 from wizard.model import (
     CONSULTATION_KINDS,
     ITEM_CATEGORIES,
@@ -322,7 +322,7 @@ def record_download(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     if a.status == "final":  # the guidance's help speaks of a draft; a final record says what it is
         when = a.finalised_at or a.updated_at
         st.caption(md(g.t("record_final_help", n=a.revision,
-                          date=when.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if when else "—")))
+                          date=utc_text(when, g.language))))
     elif record_text.help:
         st.caption(md(record_text.help))
     missing = record.missing_glyphs(a)

@@ -143,10 +143,15 @@ def actor_default() -> str:
 
 def actor() -> str:
     """Who the audit log names for this session's changes."""
-    return actor_default().strip() or UNNAMED
+    return actor_default().strip() or ui_text("unnamed_officer", UNNAMED)
 
 
 UNNAMED = "unnamed officer"
+
+
+def unnamed() -> bool:
+    """Whether this session has given no name yet (comments, decisions and new assessments need one)."""
+    return not actor_default().strip()
 
 
 def set_actor() -> None:
@@ -346,11 +351,14 @@ def reload(doc: OpenDoc) -> None:
 
 
 def ui_text(key: str, fallback: str) -> str:
-    """A UI string that must show even when the guidance cannot be loaded (navigation, error pages)."""
-    try:
-        return guidance().t(key)
-    except GuidanceError:
-        return fallback
+    """A UI string that must show even when the guidance cannot be loaded (navigation, error pages): from the
+    session's language, else from English, else ``fallback`` (the English words, for when no guidance loads)."""
+    for lang in dict.fromkeys((language(), "en")):
+        try:
+            return cached_guidance(lang).t(key)
+        except GuidanceError:
+            continue
+    return fallback
 
 
 def guidance_or_error() -> Guidance | None:
@@ -358,8 +366,9 @@ def guidance_or_error() -> Guidance | None:
     try:
         return guidance()
     except GuidanceError as err:
-        st.error("The guidance text could not be loaded")
-        st.write("The app cannot run assessments until the guidance files are mended. Assessments are stored "
-                 "separately and nothing has been lost. Each line below names the file, the line and the key:")
+        st.error(ui_text("guidance_error_title", "The guidance text could not be loaded"))
+        st.write(ui_text("guidance_error_body", "The app cannot run assessments until the guidance files are "
+                         "mended. Nothing has been lost: assessments are stored separately. Each line below "
+                         "names the file, the line and the key."))
         st.code("\n".join(err.problems), language=None)
         return None

@@ -13,6 +13,8 @@ if g is not None:
     st.title(g.t("about_title"))
     st.markdown(g.t("about_intro"))
     st.info(g.meta.disclaimer)
+    if notice := g.t("translation_notice"):
+        st.info(notice)
     # The same URL the session's store opens (st.secrets is consulted only when a secrets file exists).
     url = session.database_url()
     st.markdown("\n".join([

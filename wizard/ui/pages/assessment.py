@@ -6,6 +6,7 @@ import streamlit as st
 
 from wizard import flow, service
 from wizard.guidance_schema import Guidance, Screen
+from wizard.locale_format import time_text
 from wizard.store import StoreError
 from wizard.ui import flowchart_view, fragments, guidance_changes, guidance_panel, labels, screens, session
 from wizard.ui.session import OpenDoc
@@ -64,7 +65,7 @@ def _title(g: Guidance, doc: OpenDoc) -> None:
         badges.append(g.t("training_badge"))
     ref = a.case.reference or a.id
     st.title(md(ref))
-    saved = g.t("saved_at", time=doc.saved_at.astimezone().strftime("%H:%M:%S")) if doc.saved_at else \
+    saved = g.t("saved_at", time=time_text(doc.saved_at.astimezone(), g.language, seconds=True)) if doc.saved_at else \
         g.t("not_saved")
     st.caption(f"{' · '.join(badges)} · {g.t('revision_short', n=a.revision)} · {a.id} · {saved}")
     if doc.error:

@@ -9,7 +9,8 @@ import streamlit as st
 
 from wizard import service
 from wizard.guidance_schema import Guidance
-from wizard.guidance_versions import version_of
+from wizard.guidance_versions import is_current, version_of
+from wizard.locale_format import local_text
 from wizard.model import OUTCOMES, Assessment
 from wizard.store import ListFilter, StoreError
 from wizard.ui import labels, session
@@ -107,7 +108,7 @@ def main() -> None:
     with st.container(border=True):
         st.markdown(f"**{g.t('new_assessment')}**")
         st.checkbox(g.t("new_training"), key="new_training")
-        unnamed = session.actor() == session.UNNAMED
+        unnamed = session.unnamed()
         st.button(g.t("create"), key="create", on_click=_create, args=(g,), type="primary", disabled=unnamed,
                   help=g.t("create_needs_name") if unnamed else None)
         if unnamed:  # a disabled button says what it waits for
@@ -150,13 +151,13 @@ def _row(g: Guidance, row) -> None:
         badges = [g.t(f"{row.status}_badge")] + ([g.t("training_badge")] if row.training else []) + \
             ([g.t("archived_badge")] if row.archived else [])
         made_under = version_of(row.guidance_version)
-        if made_under and made_under != g.version:  # its steps show what changed in the guidance since
+        if not is_current(row.guidance_version, g):  # its steps show what changed in the guidance since
             badges.append(g.t("versions_older_badge", version=md(made_under)))
         outcome = g.catalogues.outcomes.get(row.outcome, "—") if row.outcome else "—"
         st.markdown(f"**{md(row.reference or row.id)}** · {md(row.importing_state or '—')} · "
                     f"{md(row.end_user or '—')}")
         st.caption(f"{' · '.join(badges)} · {g.t('revision_short', n=row.revision)} · {outcome} · "
-                   f"{md(row.officer or '—')} · {row.updated_at:%Y-%m-%d %H:%M} · {row.id}")
+                   f"{md(row.officer or '—')} · {local_text(row.updated_at, g.language)} · {row.id}")
         cols = st.columns(5)
         cols[0].button(g.t("open"), key=f"open_{row.id}", on_click=st.session_state.update,
                        kwargs={"switch_to": (WIZARD_PAGE, {"aid": row.id})})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from wizard import service
+from wizard.locale_format import local_text
 from wizard.store import StoreError
 from wizard.ui import labels, session
 from wizard.ui.text import md, shorten
@@ -30,7 +31,7 @@ def main() -> None:
     st.subheader(g.t("revisions_heading"))
     for rev in revisions:
         with st.container(border=True):
-            when = f"{rev.finalised_at:%Y-%m-%d %H:%M}" if rev.finalised_at else "—"
+            when = local_text(rev.finalised_at, g.language)
             st.markdown(f"**{g.t('revision_short', n=rev.revision)}** · {g.t(f'status_{rev.status}')} · {when} · "
                         f"{md(rev.actor or '—')}")
             if rev.status == "final":
@@ -41,7 +42,7 @@ def main() -> None:
                                    mime="application/pdf", on_click="ignore", key=f"rev_pdf_{rev.revision}")
     st.subheader(g.t("events_heading"))
     # Newest first, as the heading promises (the store gives the log newest first), in the screens' words.
-    shown = [{g.t("col_when"): f"{e.at:%Y-%m-%d %H:%M:%S}", g.t("col_who"): e.actor,
+    shown = [{g.t("col_when"): local_text(e.at, g.language, seconds=True), g.t("col_who"): e.actor,
               g.t("col_action"): g.ui.get(f"action_{e.action}", e.action), g.t("col_revision"): e.revision,
               g.t("col_where"): labels.where(g, e.path),
               g.t("col_old"): shorten(labels.value(g, e.path, e.old) if e.path else "", 200),
@@ -49,7 +50,7 @@ def main() -> None:
              for e in events]
     st.dataframe(shown, hide_index=True, width="stretch", key="history_events")
     with st.expander(g.t("paths_heading")):  # for experts: the stored paths and values, as the log keeps them
-        st.dataframe([{g.t("col_when"): f"{e.at:%Y-%m-%d %H:%M:%S}", g.t("col_path"): e.path or "",
+        st.dataframe([{g.t("col_when"): local_text(e.at, g.language, seconds=True), g.t("col_path"): e.path or "",
                        g.t("col_old_stored"): shorten(e.old, 200), g.t("col_new_stored"): shorten(e.new or e.note, 200)}
                       for e in events], hide_index=True, width="stretch", key="history_paths")
 
