@@ -269,7 +269,8 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def context(chromium: Any) -> Iterator[Any]:
-    ctx = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    # An English browser: the app follows the browser's language when the URL and the session name none.
+    ctx = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="en-GB")
     ctx.set_default_timeout(TIMEOUT_MS)
     try:
         yield ctx

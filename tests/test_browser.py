@@ -518,3 +518,59 @@ def test_a_whole_case_typed_in_from_the_first_screen(context: Any, server: Serve
     assert flow.blocking(flow.check(g, a)) == []
     assert tab.dialogs == []
     assert not tab.main().get_by_test_id("stException").count()
+
+
+def test_switching_language_mid_assessment_loses_nothing(context: Any, chromium: Any, server: Server,
+                                                        server_store: Any) -> None:
+    """Issue 11: the officer types, switches to French before the text has been sent, and nothing is lost;
+    the page, a reload and the way back to English all keep every answer."""
+    from wizard import flow
+    from wizard.guidance import load_guidance
+
+    fr = load_guidance("fr")
+    fr_case = fr.screen("case")
+    tab = Tab(context.new_page(), server)
+    aid = tab.create_assessment("Officer Amina Diallo")
+    values = {label: value for label, (_path, value) in CASE.items()}
+    for label, (path, value) in list(CASE.items())[:3]:
+        tab.type(label, value)
+        wait_stored(server_store, aid, path, value)
+    # The end use is typed and, at once, without leaving the box or pausing, the language is switched.
+    wait_idle(tab.page)
+    end_use = tab.textbox("Stated end use")
+    end_use.fill(values["Stated end use"])
+    _pick(tab, "Language", fr.t("language_name"), scope=tab.sidebar())
+    expect(tab.main().get_by_role("heading", name=flow.screen_label(fr, fr_case), exact=True)).to_be_visible(
+        timeout=TIMEOUT_MS)
+    wait_stored(server_store, aid, "case.end_use", values["Stated end use"])
+    assert tab.query()["lang"] == "fr" and tab.query()["aid"] == aid
+    for path, value in [*list(CASE.values())[:3], CASE["Stated end use"]]:
+        french = fr_case.field(path.split(".")[1]).label
+        expect(tab.textbox(french)).to_have_value(value)
+
+    # A reload stays in French and keeps everything; the next answer, given in French, is saved too.
+    tab.page.reload()
+    expect(tab.main().get_by_role("heading", name=flow.screen_label(fr, fr_case), exact=True)).to_be_visible(
+        timeout=TIMEOUT_MS)
+    tab.type(fr_case.field("end_user").label, "Police nationale, division de l’ordre public")
+    wait_stored(server_store, aid, "case.end_user", "Police nationale, division de l’ordre public")
+
+    # Back to English: every answer is there, in the English labels.
+    _pick(tab, fr.t("language_selector"), "English", scope=tab.sidebar())
+    tab.expect_heading_of("case")
+    for label, value in values.items():
+        expected = "Police nationale, division de l’ordre public" if label == "End user" else value
+        expect(tab.textbox(label)).to_have_value(expected)
+    a = server_store.get(aid).assessment
+    assert a.language == "en", "the assessment keeps the language it was written in"
+    assert tab.dialogs == []
+
+    # A French browser opens the app in French without being told.
+    french = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    try:
+        page = french.new_page()
+        page.goto(f"{server.url}/assess?aid={aid}&screen=case")
+        expect(page.get_by_test_id("stMain").get_by_role("heading", name=flow.screen_label(fr, fr_case),
+                                                         exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+    finally:
+        french.close()

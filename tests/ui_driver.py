@@ -32,12 +32,16 @@ class Wizard:
     def __init__(self, at: AppTest):
         self.at = at
         self.generation = 0
+        self.typed: set[str] = set()  # the officer's own text, as typed: shown as it is in every language
 
     # -- starting -----------------------------------------------------------------------------------------
 
     @classmethod
-    def start(cls, officer: str = "Officer Amina Diallo", training: bool = False) -> Wizard:
-        at = AppTest.from_file(APP, default_timeout=30).run()
+    def start(cls, officer: str = "Officer Amina Diallo", training: bool = False, lang: str | None = None) -> Wizard:
+        at = AppTest.from_file(APP, default_timeout=30)
+        if lang:
+            at.query_params["lang"] = lang
+        at.run()
         at.text_input(key="actor_input").input(officer).run()
         if training:
             at.checkbox(key="new_training").check().run()
@@ -96,6 +100,7 @@ class Wizard:
         return self.ok()
 
     def text(self, *parts: object, value: str) -> Wizard:
+        self.typed.add(value)
         key = self.key(*parts)
         try:
             self.at.text_area(key=key).input(value).run()

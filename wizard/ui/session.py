@@ -129,6 +129,8 @@ def language_selector() -> None:
     if len(available) < 2:
         return
     current = language()
+    if st.session_state.get("lang") == current and st.query_params.get("lang") != current:
+        st.query_params["lang"] = current  # a chosen language survives a refresh, as the officer's name does
     st.session_state["lang_select"] = current  # follows ?lang= and the session's choice
     st.selectbox(guidance().t("language_selector"), available, key="lang_select", format_func=language_name,
                  on_change=_choose_language)
