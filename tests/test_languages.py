@@ -8,6 +8,7 @@ assessment's. The translations themselves are not part of this: with English alo
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,23 @@ def _next_label(w: Wizard) -> str:
     return w.at.button(key="next").label
 
 
-def test_english_alone_shows_no_selector(store, make_assessment):
+def test_english_alone_shows_no_selector(tmp_path, monkeypatch, store, make_assessment):
+    root = english_with_stand_in(tmp_path / "guidance", "fr")
+    shutil.rmtree(root / "fr")
+    monkeypatch.setattr(guidance_module, "GUIDANCE_ROOT", root)
+    monkeypatch.setattr(guidance_parity, "GUIDANCE_ROOT", root)
     cached_guidance.cache_clear()
+    try:
+        w = Wizard.seed(store, make_assessment(), screen="case")
+        assert not [s for s in w.at.sidebar.selectbox if s.key == "lang_select"]
+    finally:
+        cached_guidance.cache_clear()
+
+
+def test_the_shipped_languages_are_offered_each_by_its_own_name(store, make_assessment):
     w = Wizard.seed(store, make_assessment(), screen="case")
-    assert not [s for s in w.at.sidebar.selectbox if s.key == "lang_select"]
+    select = w.at.selectbox(key="lang_select")
+    assert select.options == ["English", "Español", "Français", "中文"] and select.value == "en"
 
 
 def test_the_url_chooses_and_the_choice_sticks(two_languages, store, make_assessment):

@@ -69,9 +69,10 @@ def cmd_check_guidance(args: argparse.Namespace) -> int:
     # Every language says everything English says, in the same shape (wizard/guidance_parity.py).
     from wizard import guidance_parity
 
-    present = guidance_parity.languages()
+    root = guidance_module.GUIDANCE_ROOT
+    present = guidance_parity.languages(root)
     if len(present) > 1:
-        parity = guidance_parity.problems()
+        parity = guidance_parity.problems(root)
         if parity:
             failed = True
             print(f"guidance parity ({', '.join(present)}): {len(parity)} problem(s)", file=sys.stderr)

@@ -41,6 +41,8 @@ class RecordContext:
         self.fingerprint = fingerprint
         self.unshown = unshown
         self.source_ids = set(a.source_ids())
+        self.semi = g.t("list_separator")  # "; " in English, "；" in Chinese
+        self.comma = g.t("comma_separator")  # ", " in English, "、" in Chinese
 
     def when(self, value: date | datetime | None) -> str:
         """A date, or a moment in UTC (as the record says), in the record's language."""
@@ -287,7 +289,7 @@ def step_findings(ctx: RecordContext) -> list[tuple[str, str]]:
                                 (contract.SERIOUSNESS.id, contract.SERIOUS_YES, "found_serious")):
         forms = _forms_where(ctx, yes)
         found[screen_id] = (ctx.L("not_answered") if forms is None else
-                            ctx.L(key, forms="; ".join(forms)) if forms else ctx.L(f"{key}_none"))
+                            ctx.L(key, forms=ctx.semi.join(forms)) if forms else ctx.L(f"{key}_none"))
     found[contract.PREVENTION.id] = _choice_label(ctx, contract.EFFECTIVENESS)
     found[contract.MITIGATION.id] = _choice_label(ctx, contract.RESIDUAL_RISK)
     found[contract.OVERRIDING_RISK.id] = ctx.tri(ctx.a.determination.overriding_risk)
@@ -313,7 +315,7 @@ def _items_line(ctx: RecordContext) -> str:
                      + (f" [{_short(category)}]" if category else "") + value)
     if len(items) > COVER_ITEMS:
         parts.append(ctx.L("more_items", n=len(items) - COVER_ITEMS))
-    return "; ".join(parts)
+    return ctx.semi.join(parts)
 
 
 def _total_value(ctx: RecordContext) -> str:
@@ -506,11 +508,11 @@ def _cell(ctx: RecordContext, col: Column, value: object) -> tuple[Flowable, boo
         return rich(ctx.cite(value if isinstance(value, list) else [str(value)]), "cell"), False
     if col.type in ("choice", "multi"):
         values = value if isinstance(value, list) else [str(value)]
-        text = "; ".join(_option_label(ctx, col.options, col.options_from, str(v)) for v in values)
+        text = ctx.semi.join(_option_label(ctx, col.options, col.options_from, str(v)) for v in values)
         if INSUFFICIENT in values:  # a mark as well as the shading: in grey print the shading looks like a header
             return para(f"{ctx.L('insufficient_mark')} {text}", "cell_head"), True
         return para(text, "cell"), False
-    return para(str(value) if not isinstance(value, list) else "; ".join(map(str, value)), "cell"), False
+    return para(str(value) if not isinstance(value, list) else ctx.semi.join(map(str, value)), "cell"), False
 
 
 def _table_answer(ctx: RecordContext, screen: Screen, q: Question, ans: Answer) -> Story:
@@ -556,7 +558,8 @@ def _card_tables(ctx: RecordContext, q: Question, entries: list[tuple[str, dict]
         first = q.columns[0] if q.columns else None
         title = name
         if first is not None and first.type == "choice" and row.get(first.id):
-            title = f"{name}: {_option_label(ctx, first.options, first.options_from, str(row.get(first.id)))}"
+            title = ctx.g.t("label_value", label=name,
+                          value=_option_label(ctx, first.options, first.options_from, str(row.get(first.id))))
         rows: list[list[Flowable]] = [[para(title, "cell_head"), para("", "cell")]]
         shaded = []
         for r, col in enumerate(q.columns, start=1):
@@ -589,7 +592,7 @@ def _question(ctx: RecordContext, screen: Screen, q: Question) -> Story:
         story.append(para(q.option_label(str(value)), "answer"))
     elif q.type == "multi":
         values = value if isinstance(value, list) else [value]
-        story.append(para("; ".join(q.option_label(str(v)) for v in values), "answer"))
+        story.append(para(ctx.semi.join(q.option_label(str(v)) for v in values), "answer"))
     else:
         story.append(para(str(value), "answer"))
     tail: Story = []
@@ -659,7 +662,7 @@ def evidence_section(ctx: RecordContext, screen: Screen) -> Story:
                 para(_short(g.catalogues.source_types.get(s.type, s.type)), "cell"),
                 para(ctx.when(s.info_date), "cell"),
                 _reliability(ctx, s.reliability),
-                para(", ".join(short.get(sid, sid) for sid in screens) or ctx.L("src_not_cited"), "cell"),
+                para(ctx.comma.join(short.get(sid, sid) for sid in screens) or ctx.L("src_not_cited"), "cell"),
             ])
         story.append(_grid(rows, [w * f for f in (0.06, 0.38, 0.14, 0.11, 0.1, 0.1, 0.11)]))
     else:
@@ -724,7 +727,7 @@ def summary_section(ctx: RecordContext, screen: Screen) -> Story:
         rows: list[list[Flowable]] = [[para(ctx.L("unshown_field"), "cell_head"),
                                        para(ctx.L("unshown_chars"), "cell_head")]]
         for path, chars in ctx.unshown:
-            rows.append([para(path, "cell"), para("; ".join(describe_char(c) for c in chars), "cell")])
+            rows.append([para(path, "cell"), para(ctx.semi.join(describe_char(c) for c in chars), "cell")])
         story.append(_grid(rows, [ctx.width * 0.35, ctx.width * 0.65]))
     return story
 
@@ -742,7 +745,7 @@ def legal_basis(ctx: RecordContext, outcome: str | None = None) -> str:
     if outcome is None:
         return ctx.tri(None)
     text = ctx.g.catalogues.legal_bases.get(outcome, outcome)
-    paragraphs = ", ".join(ctx.a.article6.prohibiting()) or "—"
+    paragraphs = ctx.comma.join(ctx.a.article6.prohibiting()) or "—"
     return text.replace("{paragraphs}", paragraphs)
 
 
@@ -858,7 +861,7 @@ def annex(ctx: RecordContext) -> Story:
         story += bullets("indicators", screen.indicators)
         story += bullets("information_sources", screen.information_sources)
         story += bullets("examples", screen.examples)
-        helps = [f"{q.label}: {q.help}" for q in screen.questions if q.help]
+        helps = [ctx.g.t("label_value", label=q.label, value=q.help) for q in screen.questions if q.help]
         story += bullets("questions_help", helps)
         for aid in screen.cross_cutting:
             try:

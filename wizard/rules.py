@@ -124,7 +124,8 @@ def _authorise_on_insufficient(f: Facts) -> Iterator[Hit]:
         return
     insufficient = [o for o in all_open_items(f.g, f.a) if o.state == "insufficient"]
     if insufficient or f.a.determination.overriding_risk == INSUFFICIENT:
-        labels = "; ".join(o.label for o in insufficient[:5]) or screen_label_for(f.g, c.OVERRIDING_RISK.id)
+        labels = (f.g.t("list_separator").join(o.label for o in insufficient[:5])
+                  or screen_label_for(f.g, c.OVERRIDING_RISK.id))
         yield Hit({"items": labels})
 
 
@@ -201,7 +202,7 @@ def _finding_without_evidence(f: Facts) -> Iterator[Hit]:
                     judged = [row.get(col.id) for col in q.columns if col.type == "choice"]
                     if has_evidence_col and "yes" in judged and not row.get("evidence") and not ans.evidence:
                         name = form_label(f.g, row["row"]) if row.get("row") else _first_choice_label(q, row)
-                        yield Hit({"question": f"{q.label}: {name}"}, screen.id)
+                        yield Hit({"question": f.g.t("label_value", label=q.label, value=name)}, screen.id)
             elif q.type in ("choice", "multi") and q.ask_evidence and not ans.evidence:
                 yield Hit({"question": q.label}, screen.id)
 
@@ -228,7 +229,8 @@ def _outcome_needs(f: Facts) -> Iterator[Hit]:
         if value is None or (isinstance(value, str) and not value.strip()):
             yield Hit({"outcome": outcome, "field": screen.field(name).label})
     for i in io.undecided(f.a):  # deciding item by item, every item needs its own outcome
-        yield Hit({"outcome": outcome, "field": f"{f.g.t(ITEM_OUTCOMES_LABEL)}: {f.item_name(i)}"})
+        yield Hit({"outcome": outcome, "field": f.g.t("label_value", label=f.g.t(ITEM_OUTCOMES_LABEL),
+                                                                      value=f.item_name(i))})
 
 
 # --- outcomes decided item by item (wizard/item_outcomes.py) -------------------------------------------------
@@ -241,7 +243,8 @@ def _item_outcome_unknown_item(f: Facts) -> Iterator[Hit]:
 
 def _item_outcomes_disagree_with_overall(f: Facts) -> Iterator[Hit]:
     if io.disagrees_with_overall(f.a):
-        items = "; ".join(f"{f.item_name(o.item)}: {f.outcome_label(o.outcome)}" for o in io.known(f.a))
+        items = f.g.t("list_separator").join(
+            f.g.t("label_value", label=f.item_name(o.item), value=f.outcome_label(o.outcome)) for o in io.known(f.a))
         yield Hit({"overall": f.outcome_label(f.a.determination.outcome or ""), "items": items})
 
 

@@ -50,7 +50,7 @@ def source_line(g: Guidance, reference_ids: Iterable[str]) -> str:
             continue
         citation = reference_citation(r)
         works.append(f"*{md(r.title)}*" + (f" ({md(citation)})" if citation else ""))
-    return g.t("guidance_sources", works="; ".join(works)) if works else ""
+    return g.t("guidance_sources", works=g.t("list_separator").join(works)) if works else ""
 
 
 def _with_sources(g: Guidance, body: str, reference_ids: Iterable[str]) -> str:
@@ -142,8 +142,8 @@ def _screen(g: Guidance, screen: Screen, decorate: Decorate, target: str | None)
     st.subheader(md(flow.screen_label(g, screen)))
     _row(items[f"{base}.title"], f"**{md(screen.title)}**", decorate, target)
     if screen.legal_basis:
-        _row(items[f"{base}.legal_basis"], f"{md(g.t('guidance_legal_basis'))}: {md(screen.legal_basis)}",
-             decorate, target)
+        _row(items[f"{base}.legal_basis"],
+             g.t("label_value", label=md(g.t("guidance_legal_basis")), value=md(screen.legal_basis)), decorate, target)
     st.caption(source_line(g, screen.references) or g.t("guidance_sources_none"))
     _heading(g.t("purpose"))
     _row(items[f"{base}.purpose"], md(screen.purpose), decorate, target)
@@ -157,8 +157,8 @@ def _screen(g: Guidance, screen: Screen, decorate: Decorate, target: str | None)
         for n, text in enumerate(entries, start=1):
             _row(items[f"{base}.{section}.{n}"], f"**{n}** · {md(text)}", decorate, target)
     if screen.cross_cutting:
-        titles = ", ".join(md(g.cross_cutting(a).title) for a in screen.cross_cutting)
-        st.caption(f"{md(g.t('advice'))}: {titles} ({md(g.t('guidance_advice'))})")
+        titles = g.t("comma_separator").join(md(g.cross_cutting(a).title) for a in screen.cross_cutting)
+        st.caption(g.t("label_value", label=md(g.t("advice")), value=f"{titles} ({md(g.t('guidance_advice'))})"))
     if screen.questions:
         _heading(g.t("guidance_questions"))
     for q in screen.questions:
@@ -192,7 +192,7 @@ def _glossary(g: Guidance, decorate: Decorate, target: str | None) -> None:
     for term in sorted(g.glossary, key=lambda t: t.term.lower()):
         body = f"**{md(term.term)}**  \n{md(term.definition)}"
         if term.see_also:
-            see = ", ".join(md(terms.get(s, s)) for s in term.see_also)
+            see = g.t("comma_separator").join(md(terms.get(s, s)) for s in term.see_also)
             body += f"  \n*{md(g.t('guidance_see_also'))}:* {see}"
         body = _with_sources(g, body, term.references)
         _row(items[f"glossary:{term.id}"], body, decorate, target)

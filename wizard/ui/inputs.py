@@ -254,7 +254,7 @@ def _cell_text(g: Guidance, col: Column, value: object) -> str:
         return g.t("insufficient_information")
     labels = {o.id: o.label for o in _options(g, col.options, col.options_from)}
     if isinstance(value, list):
-        return ", ".join(labels.get(v, v) for v in value)
+        return g.t("comma_separator").join(labels.get(v, v) for v in value)
     return labels.get(value, value) if isinstance(value, str) else ""
 
 

@@ -154,7 +154,8 @@ def value(g: Guidance, path: str | None, v: Any) -> str:
         return g.t("yes") if v else g.t("no")
     choices = _choices(g, path or "")
     if isinstance(v, list):
-        return ", ".join(value(g, path, x) if not isinstance(x, str) else choices.get(x, x) for x in v)
+        return g.t("comma_separator").join(value(g, path, x) if not isinstance(x, str) else choices.get(x, x)
+                                           for x in v)
     if isinstance(v, dict):  # a row or an item added or removed: its filled fields, as the screen names them
         shown = []
         for k, x in v.items():
@@ -162,8 +163,8 @@ def value(g: Guidance, path: str | None, v: Any) -> str:
                 continue
             sub = f"{path}.{k}" if path else k
             name = (_parts(g, sub) or [k])[-1]
-            shown.append(f"{name}: {value(g, sub, x)}")
-        return "; ".join(shown) or g.t("none_option")
+            shown.append(g.t("label_value", label=name, value=value(g, sub, x)))
+        return g.t("list_separator").join(shown) or g.t("none_option")
     if isinstance(v, str):
         return choices.get(v, v)
     return str(v)

@@ -155,7 +155,7 @@ def _source_card(doc: OpenDoc, g: Guidance, screen: Screen, i: int, titles: dict
     s = a.evidence[i]
     cited = flow.cited_source_ids(a, g)
     key = lambda name: widget_key(doc, screen.id, "source", n, i, name)  # noqa: E731
-    used = ", ".join(titles.get(sid, sid) for sid in cited.get(s.id, [])) or "—"
+    used = g.t("comma_separator").join(titles.get(sid, sid) for sid in cited.get(s.id, [])) or "—"
     # A new (empty) source opens for the officer to fill; it stays open until the officer closes it.
     with inputs.card(widget_key(doc, screen.id, "card", s.id), f"{md(s.id)} · {md(s.title or '—')}  "
                      f"({md(used)})", opened=not s.title):
@@ -286,7 +286,7 @@ def summary(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         st.success(g.t("summary_no_blocking"))
     for n, fnd in enumerate(blockers):
         text, button = st.columns([5, 1], vertical_alignment="center")
-        text.error(md(f"{titles.get(fnd.screen_id, fnd.screen_id)}: {fnd.message}"))
+        text.error(md(g.t("label_value", label=titles.get(fnd.screen_id, fnd.screen_id), value=fnd.message)))
         if fnd.screen_id in titles:
             target = g.screen(fnd.screen_id)
             button.button(g.t("go_to_screen", screen=target.short_title or target.title),
@@ -308,7 +308,7 @@ def summary(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
     if not findings:
         st.success(g.t("summary_no_warnings"))
     for fnd in warnings:
-        st.warning(md(f"{titles.get(fnd.screen_id, fnd.screen_id)}: {fnd.message}"))
+        st.warning(md(g.t("label_value", label=titles.get(fnd.screen_id, fnd.screen_id), value=fnd.message)))
     record_download(doc, g, screen)
 
 
@@ -383,7 +383,7 @@ def determination(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
             still_open = {o.key for o in doc.open_items(g)[screen.id]}
             missing = [f(name).label for name in flow.outcome_requires(a) if name in still_open]
             if missing:
-                st.caption(g.t("outcome_requires", fields=md(", ".join(missing))))
+                st.caption(g.t("outcome_requires", fields=md(g.t("comma_separator").join(missing))))
         ground = None if d.gbv_ground is None else ("yes" if d.gbv_ground else "no")
         inputs.choice(doc, g, widget_key(doc, screen.id, "gbv_ground"), f("gbv_ground").label, yes_no, ground,
                       "determination.gbv_ground", old=d.gbv_ground, to_model=_yes_to_bool, help=f("gbv_ground").help,

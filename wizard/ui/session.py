@@ -112,8 +112,12 @@ def language() -> str:
 
 
 def language_name(lang: str) -> str:
-    """A language's name in that language: the selector is read by someone who may not read the current one."""
-    return cached_guidance(lang).t("language_name")
+    """A language's name in that language: the selector is read by someone who may not read the current one.
+    A language whose guidance cannot be loaded is named by its code (the page says what is wrong)."""
+    try:
+        return cached_guidance(lang).t("language_name")
+    except GuidanceError:
+        return lang
 
 
 def _choose_language() -> None:
@@ -132,7 +136,7 @@ def language_selector() -> None:
     if st.session_state.get("lang") == current and st.query_params.get("lang") != current:
         st.query_params["lang"] = current  # a chosen language survives a refresh, as the officer's name does
     st.session_state["lang_select"] = current  # follows ?lang= and the session's choice
-    st.selectbox(guidance().t("language_selector"), available, key="lang_select", format_func=language_name,
+    st.selectbox(ui_text("language_selector", "Language"), available, key="lang_select", format_func=language_name,
                  on_change=_choose_language)
 
 
@@ -342,7 +346,7 @@ def resolve_conflict(doc: OpenDoc, keep_mine: bool) -> None:
         g = guidance()
         # Named as the screens name them; the field paths are kept for experts in the page's details fold.
         note = g.t("conflict_not_reapplied", n=len(merged.not_applied),
-                   fields="; ".join(labels.where(g, n.edit.path) for n in merged.not_applied))
+                   fields=g.t("list_separator").join(labels.where(g, n.edit.path) for n in merged.not_applied))
         doc.error = f"{doc.error}\n\n{note}" if doc.error else note
 
 
