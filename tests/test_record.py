@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -17,9 +18,11 @@ from reportlab import rl_config
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import SimpleDocTemplate
 
+from tests.conftest import example_assessment
 from wizard import flow
 from wizard.cli import cmd_render
 from wizard.formats import read_document
+from wizard.guidance import load_guidance
 from wizard.guidance_schema import Guidance
 from wizard.model import Answer, Assessment
 from wizard.record import build_pdf, fingerprint, missing_glyphs
@@ -430,3 +433,22 @@ def test_the_chinese_font_is_loaded_only_for_a_record_that_needs_it(tmp_path: Pa
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           cwd=Path(__file__).resolve().parent.parent)
     assert done.stdout.split() == ["False", "True"], done.stdout + done.stderr
+
+
+def test_chinese_closing_punctuation_does_not_start_a_line_in_the_record_or_the_fact_sheet():
+    """Issue 11: Chinese wraps by Chinese rules. A comma, full stop, colon, semicolon, question or exclamation
+    mark, enumeration comma or closing bracket hangs at the end of the line before instead of opening the next;
+    only where two closing marks meet (》，) may the second open a line (ReportLab hangs one character)."""
+    from wizard.factsheet import render_factsheet
+    from wizard.record_text import CHINESE_CANNOT_START
+
+    zh = load_guidance("zh")
+    a = example_assessment()
+    a.determination.reasons = ("最终用户的部队多次被指控实施性暴力，有罪不罚现象普遍；缓解措施：交付后核查、"
+                               "仅向经审查单位供货。结论？存在高于一切的风险！") * 12
+    for pdf in (build_pdf(a, zh), render_factsheet(zh).pdf):
+        lines = [ln for page in PdfReader(io.BytesIO(pdf)).pages for ln in page.extract_text().splitlines()]
+        assert len(lines) > 300
+        bad = [(before[-12:], line[:12]) for before, line in itertools.pairwise(lines)
+               if line[:1] in CHINESE_CANNOT_START and before[-1:] not in CHINESE_CANNOT_START]
+        assert bad == []

@@ -32,8 +32,9 @@ __all__ = ["RENDERER", "VerifyResult", "build_pdf", "extract_assessment", "finge
 
 PageSize = Literal["A4", "letter"]
 PAGE_SIZES: dict[str, tuple[float, float]] = {"A4": A4, "letter": letter}
-RENDERER = "att-7-4-wizard record 1"
-"""Bumped when the layout changes, so verify can tell "made by another version" from "tampered"."""
+RENDERER = "att-7-4-wizard record 2"
+"""Bumped when the layout changes, so verify can tell "made by another version" from "tampered". 2: dates
+and numbers in the record's language (Babel), Chinese closing punctuation kept off the start of a line."""
 
 
 def fingerprint(assessment: Assessment) -> str:

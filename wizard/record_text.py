@@ -15,6 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
+from reportlab.platypus import paragraph as _rl_paragraph
 from reportlab.platypus.paragraph import cjkFragSplit
 
 from wizard.record_fonts import CJK, REPLACEMENT_COLOUR, SANS, SANS_BOLD, Weight, has_cjk, runs
@@ -134,6 +135,15 @@ class LinearSplitParagraph(Paragraph):
     def breakLines(self, width):  # ReportLab's name
         return self._once_per_width(width, lambda w: self._reused(w) or super(LinearSplitParagraph, self)
                                     .breakLines(w))
+
+
+# Chinese closing punctuation never starts a line (the W3C's Chinese layout requirements, CLREQ): ReportLab's
+# list of characters that cannot start a line is Japanese and lacks the full-width comma, semicolon, colon,
+# question and exclamation marks, so a Chinese record could begin a line with "，". ``cjkFragSplit`` reads the
+# list from its module when it breaks a line: the character then hangs at the end of the line before.
+CHINESE_CANNOT_START = "，；：？！、。）》」』】〕〉”’"
+_rl_paragraph.ALL_CANNOT_START = _rl_paragraph.ALL_CANNOT_START + "".join(
+    c for c in CHINESE_CANNOT_START if c not in _rl_paragraph.ALL_CANNOT_START)
 
 
 class SplitSafeCJKParagraph(LinearSplitParagraph):
