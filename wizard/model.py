@@ -12,7 +12,7 @@ from collections.abc import Hashable, Iterable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 FORMAT_VERSION = 1
 
@@ -213,6 +213,10 @@ class Assessment(Strict):
     language: Literal["en", "zh", "fr", "es"] = "en"
     status: Status = "draft"
     training: bool = False
+    scenario: Annotated[str, Field(max_length=60)] | None = None
+    """The training scenario this attempt works on (issue 12); a training assessment only."""
+    training_session: Annotated[str, Field(max_length=16)] | None = None
+    """The training session's code; a training assessment only."""
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
     finalised_at: datetime | None = None
@@ -225,6 +229,14 @@ class Assessment(Strict):
     consultations: list[Consultation] = Field(default_factory=list)
     determination: Determination = Field(default_factory=Determination)
     signoff: SignOff = Field(default_factory=SignOff)
+
+    @model_validator(mode="after")
+    def _training_stays_training(self) -> Assessment:
+        # An attempt at a training scenario can never pass for a real assessment (an edited export included).
+        if (self.scenario or self.training_session) and not self.training:
+            raise ValueError("training: an attempt at a training scenario is a training assessment "
+                             "(training must be true)")
+        return self
 
     @field_validator("evidence")
     @classmethod

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from wizard import answer_check, formats, guidance_search
 from wizard.guidance_schema import Guidance
 from wizard.model import Assessment, AssessmentFormatError, utc_now
+from wizard.scenarios import Scenario
 from wizard.store import GuidanceComment, ImportRefused, Store, Stored
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -201,3 +202,18 @@ def comments_csv(store: Store, guidance: Guidance, status: str | None = None) ->
                 c.author, _when(c.created_at), _status(guidance, c.status), c.status_by, _when(c.status_at),
                 c.resolution_note, c.text, c.guidance_version, c.language, c.item_text)])
     return buffer.getvalue()
+
+
+# --- training (issue 12) ---------------------------------------------------------------------------------------
+
+
+def start_attempt(store: Store, guidance: Guidance, scenario: Scenario, session_code: str | None,
+                  trainee: str) -> Stored:
+    """A trainee's attempt at a scenario: a training assessment with the application already on the case screen
+    (the scenario gives it), in the language of the session, tied to the session for the trainer's view."""
+    from wizard.training import case_of
+
+    a = Assessment(guidance_version=guidance.stamp, language=guidance.language,  # type: ignore[arg-type]
+                   officer=trainee, training=True, scenario=scenario.id, training_session=session_code,
+                   case=case_of(scenario))
+    return store.create(a, trainee)

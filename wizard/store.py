@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from wizard.store_schema import (
     guidance_comments,
     revisions,
     search_key,
+    training_sessions,
 )
 
 MAX_PAGE_SIZE = 500
@@ -46,7 +48,30 @@ ACTOR_MAX = 200
 LIST_TEXT_MAX = 500
 SEARCH_INDEX = "ix_assessments_search"  # SQLite only (migration 0002)
 # Fields only the store changes (create, finalise, reopen, import); a save that changes them is refused.
-STORE_OWNED = ("id", "revision", "status", "created_at", "finalised_at")
+STORE_OWNED = ("id", "revision", "status", "created_at", "finalised_at", "training", "scenario", "training_session")
+
+
+TRAINING_NEVER_FINAL = ("a training assessment is practice and can never be finalised or become a real one: "
+                        "start a real assessment for a real case")
+
+# Session codes: six characters a trainer can read out, without 0/O or 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+def normalise_code(code: str) -> str:
+    """A code as typed ("k7m 2qx") in the form it is stored ("K7M2QX")."""
+    return "".join((code or "").split()).upper()[:16]
+
+
+@dataclass(frozen=True)
+class TrainingSession:
+    code: str
+    scenario: str
+    language: str
+    title: str
+    trainer: str
+    created_at: datetime
 
 
 # --- errors -----------------------------------------------------------------------------------------------
@@ -389,6 +414,8 @@ class Store:
         """
         with self._tx(write=True) as conn:
             cur = self._writable(conn, id, base_version)
+            if cur.assessment.training:
+                raise StoreError(TRAINING_NEVER_FINAL)
             blockers = blocking_findings(guidance, cur.assessment)
             if blockers:
                 raise FinaliseRefused(blockers)
@@ -452,6 +479,8 @@ class Store:
         ``as_new`` for a copy with a fresh id. ``source`` (e.g. the file name) is recorded in the log.
         """
         a = a.model_copy(deep=True)
+        if a.training and a.status == "final":
+            raise ImportRefused(f"{TRAINING_NEVER_FINAL}; nothing was imported")
         if a.status == "final":
             if a.finalised_at is None:
                 raise ImportRefused("finalised_at: a final assessment must say when it was finalised; "
@@ -477,6 +506,49 @@ class Store:
                     "To keep both, import it as a new copy (command line: --as-new).")
             self._insert(conn, a, actor, "import", origin)
         return Stored(a, 1, False, a.updated_at)
+
+    # --- training sessions (issue 12) ---
+
+    def create_training_session(self, scenario: str, language: str, title: str, trainer: str) -> TrainingSession:
+        """A new session on ``scenario``, with a short code trainees type to join (letters and digits that
+        cannot be mistaken for each other)."""
+        title, trainer = (title or "").strip()[:LIST_TEXT_MAX], _actor(trainer)
+        if not scenario:
+            raise StoreError("choose the scenario of the session")
+        for _ in range(20):
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            with self._tx(write=True) as conn:
+                if conn.execute(select(training_sessions.c.code).where(training_sessions.c.code == code)).first():
+                    continue
+                session = TrainingSession(code, scenario, language, title or scenario, trainer, utc_now())
+                conn.execute(insert(training_sessions).values(
+                    code=code, scenario=scenario, language=language, title=session.title, trainer=trainer,
+                    created_at=session.created_at))
+                return session
+        raise StoreError("no free session code was found; try again")
+
+    def training_session(self, code: str) -> TrainingSession:
+        wanted = normalise_code(code)
+        with self._tx() as conn:
+            row = conn.execute(select(training_sessions).where(training_sessions.c.code == wanted)).one_or_none()
+        if row is None:
+            raise NotFound(f"no training session with code {code.strip()!r}")
+        return TrainingSession(row.code, row.scenario, row.language, row.title, row.trainer, row.created_at)
+
+    def training_sessions(self) -> list[TrainingSession]:
+        with self._tx() as conn:
+            rows = conn.execute(select(training_sessions).order_by(training_sessions.c.created_at.desc())).all()
+        return [TrainingSession(r.code, r.scenario, r.language, r.title, r.trainer, r.created_at) for r in rows]
+
+    def attempts(self, code: str) -> list[Stored]:
+        """The training assessments started in a session, oldest first (archived ones too: the trainer counts
+        what was done)."""
+        q = (select(A.version, A.archived, A.updated_at, documents.c.body)
+             .join(documents, documents.c.assessment_id == A.id)
+             .where(A.training_session == normalise_code(code), A.training.is_(True)).order_by(A.created_at))
+        with self._tx() as conn:
+            rows = conn.execute(q).all()
+        return [Stored(Assessment.model_validate_json(r.body), r.version, r.archived, r.updated_at) for r in rows]
 
     # --- reviewers' comments on the guidance ---
     # Kept apart from the assessments: ``guidance_comments`` (one row per comment, its current status) and
@@ -609,7 +681,8 @@ class Store:
 
 def _columns(a: Assessment) -> dict[str, Any]:
     c, cut = a.case, LIST_TEXT_MAX
-    return dict(revision=a.revision, status=a.status, training=a.training, reference=c.reference[:cut],
+    return dict(revision=a.revision, status=a.status, training=a.training, training_session=a.training_session,
+                reference=c.reference[:cut],
                 importing_state=c.importing_state[:cut], end_user=c.end_user[:cut], officer=a.officer[:cut],
                 outcome=a.determination.outcome, search=search_key(c.reference, c.end_user),
                 guidance_version=a.guidance_version[:cut])

@@ -64,6 +64,19 @@ assessments = Table(
     Column("search", Text, nullable=False),
     # the guidance version the assessment was made under, to mark older ones in the list (revision 0005)
     Column("guidance_version", String(2000), nullable=False),
+    # the training session a training attempt belongs to: the trainer's view lists them (revision 0006)
+    Column("training_session", String(16)),
+)
+
+# Training sessions (revision 0006): a trainer's session on one scenario, joined by its short code.
+training_sessions = Table(
+    "training_sessions", metadata,
+    Column("code", String(16), primary_key=True),
+    Column("scenario", String(60), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("title", String(2000), nullable=False),
+    Column("trainer", String(2000), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
 )
 
 documents = Table(
