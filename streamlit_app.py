@@ -19,6 +19,7 @@ pages = [
     page("wizard/ui/pages/assessment.py", "nav_wizard", "Assessment", ":material/checklist:", "assess"),
     page("wizard/ui/pages/history.py", "nav_history", "History", ":material/history:", "history"),
     page("wizard/ui/pages/guidance.py", "nav_guidance", "Guidance", ":material/menu_book:", "guidance"),
+    page("wizard/ui/pages/training.py", "nav_training", "Training", ":material/school:", "training"),
     page("wizard/ui/pages/about.py", "nav_about", "About", ":material/info:", "about"),
 ]
 with st.sidebar:

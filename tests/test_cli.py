@@ -38,7 +38,9 @@ def test_check_guidance_passes_on_the_real_files(guidance):
     assert lines[0] == (f"guidance en: valid, version {guidance.stamp}, 10 screens, {n_questions} questions, "
                         f"{len(guidance.glossary)} glossary terms")
     assert [ln.split(":")[0] for ln in lines] == ["guidance en", "guidance es", "guidance fr", "guidance zh",
+                                                   "scenarios en", "scenarios es", "scenarios fr", "scenarios zh",
                                                    "guidance parity"]
+    assert all(ln.endswith(": valid, 6 scenario(s)") for ln in lines[4:8])
     assert all(f", 10 screens, {n_questions} questions, {len(guidance.glossary)} glossary terms" in ln
                for ln in lines[:4])
     assert lines[-1] == "guidance parity: en, es, fr, zh agree key for key"

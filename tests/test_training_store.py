@@ -52,15 +52,27 @@ def test_a_training_assessment_is_never_finalised(db_store, make_assessment, gui
 
 def test_a_save_cannot_make_a_training_assessment_real(db_store, make_assessment):
     stored = db_store.create(_training(make_assessment), "Trainee")
-    real = stored.assessment.model_copy(update={"training": False, "scenario": None}, deep=True)
-    with pytest.raises(StoreError, match="training is changed by the store"):
-        db_store.save(real, stored.version, "Trainee")
+    attempt = stored.assessment.model_copy(update={"training": False, "scenario": None}, deep=True)
+    with pytest.raises(StoreError, match="scenario is changed by the store"):
+        db_store.save(attempt, stored.version, "Trainee")
+    stored = db_store.create(make_case_training(make_assessment), "Trainer")
+    real = stored.assessment.model_copy(update={"training": False}, deep=True)
+    with pytest.raises(StoreError, match="never be finalised or become a real one"):
+        db_store.save(real, stored.version, "Trainer")
+    assert db_store.get(stored.assessment.id).assessment.training
+    # The other way is allowed: a trainer marks a case set up by hand as training (the case screen's box).
     real_one = make_assessment()
     real_one.id = "real-one"
-    plain = db_store.create(real_one, "Officer")
-    pretend = plain.assessment.model_copy(update={"training": True}, deep=True)
-    with pytest.raises(StoreError, match="training is changed by the store"):
-        db_store.save(pretend, plain.version, "Officer")
+    plain_stored = db_store.create(real_one, "Officer")
+    marked = plain_stored.assessment.model_copy(update={"training": True}, deep=True)
+    assert db_store.save(marked, plain_stored.version, "Officer").assessment.training
+
+
+def make_case_training(make_assessment) -> Assessment:
+    """A case a trainer set up by hand and marked training (no scenario)."""
+    a = make_assessment()
+    a.id, a.training = "hand-made", True
+    return a
 
 
 def test_an_attempt_marked_real_is_refused_whole_on_import():

@@ -47,6 +47,7 @@ def cmd_check_guidance(args: argparse.Namespace) -> int:
     from wizard.guidance_parity import languages
 
     failed = False
+    loaded: list[str] = []
     for lang in args.language or languages(guidance_module.GUIDANCE_ROOT):
         try:
             g = load_guidance(lang)
@@ -63,16 +64,29 @@ def cmd_check_guidance(args: argparse.Namespace) -> int:
             for p in release:
                 print(f"  {p}", file=sys.stderr)
             continue
+        loaded.append(lang)
         n_questions = sum(len(s.questions) for s in g.screens)
         print(f"guidance {lang}: valid, version {g.stamp}, {len(g.screens)} screens, {n_questions} questions, "
               f"{len(g.glossary)} glossary terms")
-    # Every language says everything English says, in the same shape (wizard/guidance_parity.py).
-    from wizard import guidance_parity
+    # Training scenarios, checked against each language's guidance (wizard/scenarios.py).
+    from wizard import guidance_parity, scenarios
 
     root = guidance_module.GUIDANCE_ROOT
+    for lang in loaded:  # a language whose guidance fails has been reported; its scenarios cannot be checked
+        try:
+            found = scenarios.load_scenarios(lang, root)
+        except GuidanceError as err:
+            failed = True
+            print(f"scenarios {lang}: {len(err.problems)} problem(s)", file=sys.stderr)
+            for p in err.problems:
+                print(f"  {p}", file=sys.stderr)
+            continue
+        if found:
+            print(f"scenarios {lang}: valid, {len(found)} scenario(s)")
+    # Every language says everything English says, in the same shape (wizard/guidance_parity.py).
     present = guidance_parity.languages(root)
     if len(present) > 1:
-        parity = guidance_parity.problems(root)
+        parity = guidance_parity.problems(root) + scenarios.parity_problems(root)
         if parity:
             failed = True
             print(f"guidance parity ({', '.join(present)}): {len(parity)} problem(s)", file=sys.stderr)

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from wizard.guidance import GUIDANCE_ROOT
 from wizard.guidance_schema import Catalogues, GlossaryFile, Meta, ReferencesFile, Screen, UiFile
+from wizard.scenarios import Scenario
 
 SCHEMA_DIR = GUIDANCE_ROOT / "schema"
 
@@ -28,6 +29,8 @@ KINDS: dict[str, tuple[type[BaseModel], str]] = {
     "ui": (UiFile, "guidance/<lang>/ui.yaml: interface strings and the explanation of each consistency rule"),
     "references": (ReferencesFile, "guidance/<lang>/references.yaml: the works the guidance rests on, cited by id"),
     "screen": (Screen, "guidance/<lang>/screens/*.yaml: one screen of the wizard, its guidance and questions"),
+    "scenario": (Scenario, "guidance/scenarios/<lang>/<id>.yaml: a training scenario, its information pack and "
+                           "model answers"),
 }
 
 
@@ -44,7 +47,8 @@ def rendered(kind: str) -> str:
 
 def schema_line(path: Path, root: Path = GUIDANCE_ROOT) -> str:
     """The first line a guidance file must have: its schema, relative to the file."""
-    kind = "screen" if path.parent.name == "screens" else path.stem
+    kind = ("screen" if path.parent.name == "screens" else
+            "scenario" if path.parent.parent.name == "scenarios" else path.stem)
     target = (root / "schema" / f"{kind}.schema.json").relative_to(root)
     up = "../" * (len(path.relative_to(root).parts) - 1)
     return f"# yaml-language-server: $schema={up}{target.as_posix()}"

@@ -11,7 +11,7 @@ names the language, the file, the line and the key. ``check-guidance`` runs it; 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +83,10 @@ def _key(path: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in path) or "(top)"
 
 
-def _compare(ours: Any, theirs: Any, path: tuple[Any, ...],
-             verbatim: bool = False) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """``verbatim``: inside a list of ids (``order``, ``references``): every element is an id too."""
+def _compare(ours: Any, theirs: Any, path: tuple[Any, ...], verbatim: bool = False,
+             is_id: Callable[[tuple[Any, ...]], bool] | None = None) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """``verbatim``: inside a list of ids (``order``, ``references``): every element is an id too. ``is_id``:
+    instead of the guidance's key names, which values are ids, numbers or settings (a training scenario's)."""
     last = path[-1] if path else None
     # ui.yaml's strings are all text, whatever their names (``flowchart_step`` there is a label).
     verbatim = verbatim or (isinstance(last, str) and last in NOT_TRANSLATED_KEYS and path[0] != "strings")
@@ -101,7 +102,7 @@ def _compare(ours: Any, theirs: Any, path: tuple[Any, ...],
                 yield (*path, k), f"not in {REFERENCE}"
         for k in ours:
             if k in theirs:
-                yield from _compare(ours[k], theirs[k], (*path, k))
+                yield from _compare(ours[k], theirs[k], (*path, k), is_id=is_id)
         return
     if isinstance(ours, list):
         if not isinstance(theirs, list):
@@ -110,9 +111,9 @@ def _compare(ours: Any, theirs: Any, path: tuple[Any, ...],
         if len(ours) != len(theirs):
             yield path, f"{len(theirs)} entries where {REFERENCE} has {len(ours)}"
         for i, (x, y) in enumerate(zip(ours, theirs, strict=False)):
-            yield from _compare(x, y, (*path, i), verbatim and not isinstance(x, dict))
+            yield from _compare(x, y, (*path, i), verbatim and not isinstance(x, dict), is_id)
         return
-    if verbatim:
+    if is_id(path) if is_id is not None else verbatim:
         if ours != theirs:
             yield path, f"{theirs!r} where {REFERENCE} has {ours!r}: ids and settings are not translated"
         return

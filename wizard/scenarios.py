@@ -26,7 +26,15 @@ from pydantic import Field
 
 from wizard.guidance import GUIDANCE_ROOT, _read_yaml, _validate, load_guidance
 from wizard.guidance_schema import Guidance, GuidanceError, Id, Question, Schema, Text
-from wizard.model import INSUFFICIENT, ItemCategory, KnowledgeReading, Outcome, Reliability, TriState
+from wizard.model import (
+    INSUFFICIENT,
+    ConsultationKind,
+    ItemCategory,
+    KnowledgeReading,
+    Outcome,
+    Reliability,
+    TriState,
+)
 
 SCENARIOS = "scenarios"
 
@@ -108,11 +116,20 @@ class ModelGap(Schema):
     """Whether it is a request to the importing State under Art. 8(1)."""
 
 
+class ModelConsultation(Schema):
+    who: Text
+    kind: ConsultationKind
+    advice: Text
+    """What the expert or focal point advised, as the officer records it."""
+
+
 class ModelDetermination(Schema):
     overriding_risk: TriState | None
     outcome: Outcome
     gbv_ground: bool | None
     conditions: str = ""
+    reassessment_triggers: str = ""
+    """What would make the authority look again (Art. 7(7)); needed for an authorisation."""
     annotation: Text
 
 
@@ -134,6 +151,8 @@ class Scenario(Schema):
     """Screen id -> question id -> model answer, for every question of every step screen."""
     gaps: tuple[ModelGap, ...] = ()
     """The information gaps a careful officer records (and, where the pack is too thin, asks to close)."""
+    consultations: tuple[ModelConsultation, ...] = ()
+    """Whom a careful officer consults (a GBV expert, the gender focal point ...) and what they advise."""
     determination: ModelDetermination
 
 
@@ -279,4 +298,72 @@ def _row_problems(g: Guidance, q: Question, row: Any, pack: set[str]) -> list[tu
             ok = pack if col.type == "evidence" else allowed
             what = "is not in the information pack" if col.type == "evidence" else f"is not an option of {col_id!r}"
             out += [((col_id, i), f"{v!r} {what}") for i, v in enumerate(cell) if v not in ok]
+    return out
+
+
+# --- parity between languages --------------------------------------------------------------------------------
+
+# Values that are ids, numbers, dates or settings: the same in every language's copy of a scenario.
+_ID_KEYS = frozenset({"id", "teaches", "reference", "category", "quantity", "currency", "kind", "date",
+                      "reliability", "art8_request"})
+_DECISIONS = {"article6": {"p1", "p2", "p3", "p3_reading"}, "determination": {"overriding_risk", "outcome",
+                                                                             "gbv_ground"}}
+
+
+def untranslated(guidance: Guidance) -> Any:
+    """Which paths of a scenario hold ids, numbers, dates or settings rather than words."""
+    questions: dict[tuple[str, str], Question] = {(s.id, q.id): q for s in guidance.screens for q in s.questions}
+
+    def is_id(path: tuple[Any, ...]) -> bool:
+        keys = [k for k in path if isinstance(k, str)]
+        if not keys:
+            return False
+        if "cites" in keys or keys[-1] in _ID_KEYS:
+            return True
+        if path[0] == "application" and keys[-1] == "value":  # an item's value, a number
+            return True
+        if path[0] in _DECISIONS and len(path) == 2:
+            return path[1] in _DECISIONS[path[0]]
+        if path[0] == "answers" and len(path) >= 4 and path[3] == "value":
+            q = questions.get((path[1], path[2]))
+            if q is None or q.type in ("text", "date"):
+                return False
+            if q.type == "table":  # a cell: words in a text column, ids in the others
+                column = next((c for c in q.columns if c.id == keys[-1]), None)
+                return column is None or column.type != "text"
+            return True
+        return False
+
+    return is_id
+
+
+def parity_problems(root: Path | None = None) -> list[str]:
+    """Every scenario of English exists in each other language with the same shape and the same ids, dates,
+    numbers and model choices; only the words differ. Named by language, file, line and key."""
+    from wizard.guidance_parity import REFERENCE, _compare, _key, _load, languages
+
+    root = root or GUIDANCE_ROOT
+    base = scenario_dir(REFERENCE, root)
+    if not base.is_dir():
+        return []
+    is_id = untranslated(load_guidance(REFERENCE, root))
+    ours_files = sorted(p.name for p in base.glob("*.yaml"))
+    out: list[str] = []
+    for lang in languages(root)[1:]:
+        folder = scenario_dir(lang, root)
+        theirs_files = sorted(p.name for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        rel = f"guidance/{SCENARIOS}"
+        out += [f"{lang}: {rel}/{lang}/{name}: missing ({rel}/{REFERENCE}/{name} has it)"
+                for name in ours_files if name not in theirs_files]
+        out += [f"{lang}: {rel}/{lang}/{name}: no such scenario in {rel}/{REFERENCE}"
+                for name in theirs_files if name not in ours_files]
+        for name in sorted(set(ours_files) & set(theirs_files)):
+            try:
+                ours, _ = _load(base / name, root)
+                data, where = _load(folder / name, root)
+            except Exception as err:  # unreadable YAML: load_scenarios names the line
+                out.append(f"{lang}: {rel}/{lang}/{name}: cannot be compared ({err})")
+                continue
+            out += [f"{lang}: {where.path}, line {where.line_of(path)}, key {_key(path)}: {what}"
+                    for path, what in _compare(ours, data, (), is_id=is_id)]
     return out

@@ -48,7 +48,7 @@ ACTOR_MAX = 200
 LIST_TEXT_MAX = 500
 SEARCH_INDEX = "ix_assessments_search"  # SQLite only (migration 0002)
 # Fields only the store changes (create, finalise, reopen, import); a save that changes them is refused.
-STORE_OWNED = ("id", "revision", "status", "created_at", "finalised_at", "training", "scenario", "training_session")
+STORE_OWNED = ("id", "revision", "status", "created_at", "finalised_at", "scenario", "training_session")
 
 
 TRAINING_NEVER_FINAL = ("a training assessment is practice and can never be finalised or become a real one: "
@@ -394,6 +394,8 @@ class Store:
                 if getattr(a, name) != getattr(cur.assessment, name):
                     raise StoreError(f"not saved: {name} is changed by the store (finalise, reopen, import), "
                                      "not by a save")
+            if cur.assessment.training and not a.training:
+                raise StoreError(f"not saved: {TRAINING_NEVER_FINAL}")
             changes = diff(cur.assessment, a)
             if not changes:
                 return cur

@@ -28,6 +28,7 @@ from wizard.model import (
     Article6Screen,
     Assessment,
     CaseDetails,
+    Consultation,
     Determination,
     InformationGap,
     Item,
@@ -77,6 +78,7 @@ def model_assessment(s: Scenario, g: Guidance) -> Assessment:
     a.evidence = [source_of(s, d.id, s.sources[d.id].reliability) for d in s.documents]
     a.gaps = [InformationGap(description=gap.description, asked_of=gap.asked_of,
                              art8_request=gap.art8_request) for gap in s.gaps]
+    a.consultations = [Consultation(who=c.who, kind=c.kind, advice=c.advice) for c in s.consultations]
     for screen in g.screens:
         for q in screen.questions if screen.kind == "step" else ():
             m = s.answers.get(screen.id, {}).get(q.id)
@@ -86,7 +88,8 @@ def model_assessment(s: Scenario, g: Guidance) -> Assessment:
                                                  evidence=list(m.cites)))
     d = s.determination
     a.determination = Determination(overriding_risk=d.overriding_risk, outcome=d.outcome, gbv_ground=d.gbv_ground,
-                                    reasons=d.annotation, conditions=d.conditions)
+                                    reasons=d.annotation, conditions=d.conditions,
+                                    reassessment_triggers=d.reassessment_triggers)
     return a
 
 
@@ -157,18 +160,30 @@ def _table_differences(q: Question, theirs: Any, model: Any) -> list[Difference]
     return out
 
 
-def compare_question(q: Question, screen_id: str, answer: Answer, m: ModelAnswer) -> Comparison:
+ROW = ":"  # a table's rows are scored one by one: "forms:sexual_violence_security_forces", "measures:vetted_units"
+
+
+def compare_question(q: Question, screen_id: str, answer: Answer, m: ModelAnswer) -> list[Comparison]:
+    """One comparison for a choice, multi or text question; one per row the model fills for a table (a form of
+    violence, a measure), so that the trainer sees which rows were missed."""
     theirs = "insufficient_information" if answer.insufficient else answer.value
-    common = dict(screen_id=screen_id, question_id=q.id, theirs=theirs, model=m.value, annotation=m.annotation,
-                  indicators=m.indicators, cites=m.cites)
+    common = dict(screen_id=screen_id, theirs=theirs, annotation=m.annotation, indicators=m.indicators,
+                  cites=m.cites)
     if m.value is None or q.type in ("text", "date"):
-        return Comparison(scored=False, matched=True, **common)
+        return [Comparison(question_id=q.id, scored=False, matched=True, model=m.value, **common)]
     if q.type == "table":
-        diffs = _table_differences(q, theirs, m.value)
-        return Comparison(scored=True, matched=not diffs, differences=tuple(diffs), **common)
+        rows = m.value.items() if isinstance(m.value, dict) else \
+            [(str(cells.get("measure")), [cells]) for cells in m.value or []]
+        out = []
+        for key, cells in rows:
+            model = {key: cells} if q.rows_from else cells
+            diffs = _table_differences(q, theirs, model)
+            out.append(Comparison(question_id=f"{q.id}{ROW}{key}", scored=True, matched=not diffs, model=model,
+                                  differences=tuple(diffs), **common))
+        return out
     matched = _same(theirs, m.value)
-    return Comparison(scored=True, matched=matched,
-                      differences=() if matched else (Difference((), theirs, m.value),), **common)
+    return [Comparison(question_id=q.id, scored=True, matched=matched, model=m.value,
+                       differences=() if matched else (Difference((), theirs, m.value),), **common)]
 
 
 def _article6(a: Assessment, s: Scenario) -> StepScore:
@@ -205,8 +220,8 @@ def compare(a: Assessment, s: Scenario, g: Guidance) -> list[StepScore]:
         if screen.kind != "step":
             continue
         given = s.answers.get(screen.id, {})
-        out.append(_score(screen.id, [compare_question(q, screen.id, a.answer(screen.id, q.id), given[q.id])
-                                      for q in screen.questions if q.id in given]))
+        out.append(_score(screen.id, [c for q in screen.questions if q.id in given
+                                      for c in compare_question(q, screen.id, a.answer(screen.id, q.id), given[q.id])]))
     out.append(_determination(a, s))
     return out
 

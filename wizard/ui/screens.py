@@ -68,7 +68,9 @@ def case(doc: OpenDoc, g: Guidance, screen: Screen) -> None:
         _field_text(doc, screen, "protective_marking", "case.protective_marking", c.protective_marking)
         k = widget_key(doc, screen.id, "training")
         st.checkbox(screen.field("training").label, value=a.training, key=k, help=screen.field("training").help,
-                    disabled=doc.locked, on_change=on_widget_change, args=(doc, k, "training", a.training))
+                    # once training, always training: the store and the database refuse the way back
+                    disabled=doc.locked or a.training, on_change=on_widget_change,
+                    args=(doc, k, "training", a.training))
     _field_text(doc, screen, "end_use", "case.end_use", c.end_use, area=True)
     _field_text(doc, screen, "art8_documents", "case.art8_documents", c.art8_documents, area=True)
 

@@ -8,7 +8,16 @@ from wizard import flow, service
 from wizard.guidance_schema import Guidance, Screen
 from wizard.locale_format import time_text
 from wizard.store import StoreError
-from wizard.ui import flowchart_view, fragments, guidance_changes, guidance_panel, labels, screens, session
+from wizard.ui import (
+    flowchart_view,
+    fragments,
+    guidance_changes,
+    guidance_panel,
+    labels,
+    screens,
+    session,
+    training_panel,
+)
 from wizard.ui.session import OpenDoc
 from wizard.ui.text import md, shorten
 
@@ -135,6 +144,9 @@ def _finalise(doc: OpenDoc) -> None:
 def _finalise_box(g: Guidance, doc: OpenDoc) -> None:
     if doc.locked:
         return
+    if doc.assessment.training:  # practice is never final (the store and the database refuse it too)
+        st.info(g.t("training_never_final"))
+        return
     blockers = flow.blocking(doc.findings(g))
     with st.container(border=True):
         st.markdown(f"**{g.t('finalise')}**")
@@ -147,14 +159,19 @@ def _finalise_box(g: Guidance, doc: OpenDoc) -> None:
                   disabled=bool(blockers), type="primary")
 
 
-def _nav(g: Guidance, screen: Screen) -> None:
+def _next(doc: OpenDoc, g: Guidance, screen: Screen, target: str) -> None:
+    training_panel.note_step_left(doc, g, screen)  # a training attempt shows the step just left beside the model
+    _goto(target)
+
+
+def _nav(g: Guidance, doc: OpenDoc, screen: Screen) -> None:
     ids = [s.id for s in g.screens]
     i = ids.index(screen.id)
     left, _, right = st.columns([1, 3, 1])
     if i > 0:
         left.button(g.t("back"), key="back", on_click=_goto, args=(ids[i - 1],), width="stretch")
     if i < len(ids) - 1:
-        right.button(g.t("next"), key="next", on_click=_goto, args=(ids[i + 1],), width="stretch",
+        right.button(g.t("next"), key="next", on_click=_next, args=(doc, g, screen, ids[i + 1]), width="stretch",
                      type="primary")
 
 
@@ -171,6 +188,10 @@ def main() -> None:
     screen = g.screen(session.current_screen([s.id for s in g.screens]))
     _sidebar(g, doc, screen)
     _header(g, doc)
+    practice = training_panel.scenario_of(g, doc)
+    training_panel.banner(g, doc, practice)
+    if practice is not None:
+        training_panel.after_step(g, doc, practice)
 
     pos = next(p for p in flow.positions(g) if p.screen.id == screen.id)
     st.subheader(flow.screen_label(g, screen))
@@ -180,10 +201,16 @@ def main() -> None:
     questions, guide = st.columns([3, 2], gap="large")
     with questions:
         screens.RENDERERS[screen.kind](doc, g, screen)
+        if practice is not None:
+            training_panel.on_request(g, doc, practice, screen)
+            if screen.kind == "summary":
+                training_panel.at_the_end(g, doc, practice)
         if screen.kind == "determination":
             _finalise_box(g, doc)
-        _nav(g, screen)
+        _nav(g, doc, screen)
     with guide:
+        if practice is not None:
+            training_panel.information_pack(g, doc, practice)
         guidance_panel.panel(g, screen)
 
 

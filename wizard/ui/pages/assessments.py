@@ -85,7 +85,9 @@ def _filters(g: Guidance) -> ListFilter:
     return ListFilter(status=status or None, outcome=outcome or None, importing_state=state.strip() or None,
                       officer=officer.strip() or None, date_from=date_from, date_to=date_to,
                       text=(st.session_state.get("f_text") or "").strip() or None,
-                      include_archived=show == "all", only_archived=show == "archived")
+                      include_archived=show == "all", only_archived=show == "archived",
+                      # real assessments and training ones are never listed together (issue 12)
+                      training=st.session_state.get("f_kind", "real") == "training")
 
 
 def main() -> None:
@@ -120,6 +122,10 @@ def main() -> None:
         st.checkbox(g.t("import_as_new"), key="import_as_new")
         st.button(g.t("open"), key="import", on_click=_import, args=(g,))
 
+    st.segmented_control(g.t("list_kind"), ["real", "training"], key="f_kind", default="real",
+                         format_func=lambda k: g.t(f"list_kind_{k}"), selection_mode="single")
+    if st.session_state.get("f_kind") is None:  # a click on the chosen one unselects it: keep a list shown
+        st.session_state["f_kind"] = "real"
     st.text_input(g.t("filter_text"), key="f_text")
     filters = _filters(g)
     sort_keys = ["updated_desc", "updated_asc", "reference", "importing_state", "status"]
