@@ -100,3 +100,17 @@ def test_the_page_texts_include_labels_help_options_and_the_sidebar(store, make_
     q = fr.screen("mitigation").question("residual_risk")
     for text in (fr.t("next"), q.label, q.help, q.options[0].label, fr.t("language_selector"), fr.t("screens_heading")):
         assert text in shown, text
+
+
+@pytest.mark.parametrize("lang", ["zh", "fr", "es"])
+def test_the_fact_sheet_in_each_language_has_its_headings_and_says_it_is_a_working_translation(lang):
+    from wizard.factsheet import render_factsheet
+
+    g, english = load_guidance(lang), load_guidance("en")
+    text = "".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(render_factsheet(g).pdf)).pages).split())
+    for heading in (g.meta.title, g.t("factsheet_header"), g.t("factsheet_order_heading"), g.t("translation_notice"),
+                    *(s.title for s in g.screens if s.kind == "step")):
+        assert "".join(heading.split()) in text, heading
+    left = [v for k, v in english.ui.items() if k.startswith("factsheet_") and len(v.split()) >= 3 and "{" not in v
+            and v != g.ui[k] and "".join(v.split()) in text]
+    assert left == [], "fact sheet labels still in English"

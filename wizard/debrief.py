@@ -18,7 +18,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from wizard import training
 from wizard.guidance_schema import Guidance
@@ -93,23 +93,23 @@ def most_missed(view: SessionView, n: int = MOST_MISSED) -> list[dict[str, Any]]
     return sorted(missed, key=lambda r: r["matched"] / r["attempts"])[:n]
 
 
-def _chart(view: SessionView, width: float) -> Drawing:
-    """Bars per question (numbered as in the table below it): matched in green, missed in red."""
-    n = len(view.rows)
-    height = 14 * n + 30
+def _chart(rows: list[dict[str, Any]], first: int, width: float) -> Drawing:
+    """Bars per question of one step (numbered as in the table at the end, from ``first``): matched in green,
+    missed in red."""
+    n = len(rows)
+    height = 12 * n + 26
     d = Drawing(width, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 28, 18, width - 40, height - 26
-    chart.data = [[r["matched"] for r in reversed(view.rows)],
-                  [r["attempts"] - r["matched"] for r in reversed(view.rows)]]
-    chart.categoryAxis.categoryNames = [str(i) for i in range(n, 0, -1)]
+    chart.x, chart.y, chart.width, chart.height = 28, 16, width - 40, height - 22
+    chart.data = [[r["matched"] for r in reversed(rows)], [r["attempts"] - r["matched"] for r in reversed(rows)]]
+    chart.categoryAxis.categoryNames = [str(first + i) for i in range(n - 1, -1, -1)]
     chart.categoryAxis.style = "stacked"
     chart.categoryAxis.labels.fontName = SANS
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.labels.fontName = SANS
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = max((r["attempts"] for r in view.rows), default=1)
+    chart.valueAxis.valueMax = max((r["attempts"] for r in rows), default=1)
     chart.valueAxis.valueStep = 1 if chart.valueAxis.valueMax <= 12 else None
     chart.bars[0].fillColor = colors.HexColor("#2e7d32")
     chart.bars[1].fillColor = colors.HexColor("#c62828")
@@ -165,8 +165,11 @@ def debrief_pdf(g: Guidance, s: Scenario, session: Any, attempts: list[Assessmen
         Spacer(1, 3 * mm),
         para(g.t("debrief_chart_heading"), "h2"),
     ]
-    if view.rows:
-        story.append(_chart(view, width))
+    number = 1
+    for step in dict.fromkeys(r["step"] for r in view.rows):  # one chart per step, in screen order
+        rows = [r for r in view.rows if r["step"] == step]
+        story.append(KeepTogether([para(step, "label"), _chart(rows, number, width)]))
+        number += len(rows)
     story += [Spacer(1, 2 * mm), para(g.t("debrief_missed_heading"), "h2")]
     missed = most_missed(view)
     if not missed:
@@ -177,11 +180,15 @@ def debrief_pdf(g: Guidance, s: Scenario, session: Any, attempts: list[Assessmen
     story += [Spacer(1, 3 * mm), para(g.t("debrief_questions_heading"), "h2")]
     table = [[para("#", "cell_head"), para(g.t("debrief_col_question"), "cell_head"),
               para(g.t("debrief_col_matched"), "cell_head"), para(g.t("debrief_col_model"), "cell_head")]]
+    previous = None
     for i, r in enumerate(view.rows, start=1):
+        # The rows of one table (a form, a measure) share their question's reasoning: printed once.
+        reasoning = g.t("debrief_see_above") if r["annotation"] == previous else r["annotation"]
+        previous = r["annotation"]
         table.append([para(str(i), "cell"), para(f"{r['step']} · {r['question']}", "cell"),
                       para(f"{r['matched']}/{r['attempts']}", "cell"),
-                      para(f"{_plain(g, r['model'])} — {r['annotation']}", "cell")])
-    t = Table(table, colWidths=[8 * mm, 0.33 * width, 16 * mm, width - 24 * mm - 0.33 * width], repeatRows=1)
+                      para(f"{_plain(g, r['model'])} — {reasoning}", "cell")])
+    t = Table(table, colWidths=[8 * mm, 0.33 * width, 20 * mm, width - 28 * mm - 0.33 * width], repeatRows=1)
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
                            ("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]))

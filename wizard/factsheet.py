@@ -299,7 +299,11 @@ class FactsheetCanvas(PagedCanvas):
         f = self._furniture
         width, height = self._pagesize
         inner = width - 2 * MARGIN_X
-        left_w, right_w = inner * 0.74, inner * 0.26
+        # The right-hand label ("Fact sheet", "Fiche d'information sur l'article 7 (4)") is short and read in
+        # full: it gets the room it needs (up to 45 %); the long title on the left is cut with "…" instead.
+        needed = _text_width(f.header_right, _HEADER_RIGHT.fontSize, "bold") + 8
+        right_w = min(max(inner * 0.26, needed), inner * 0.45)
+        left_w = inner - right_w
         self.saveState()
         for text, style, x, w, y in (
             (f.header_left, _HEADER, MARGIN_X, left_w, height - HEADER_Y),
