@@ -24,6 +24,7 @@ pages = [
 ]
 with st.sidebar:
     session.language_selector()
-    session.name_field(session.ui_text("officer_name", "Your name"))
+    session.identity_box()  # the signed-in person, or the name box where no provider is configured
     typing_guard.mount()  # commits text areas as the officer types; warns before leaving unsent text
-st.navigation(pages, position="top").run()
+if session.gate():  # a broken access configuration, or no sign-in yet: nothing else is shown
+    st.navigation(pages, position="top").run()

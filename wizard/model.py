@@ -6,6 +6,7 @@ field path, so a bad import says exactly what is wrong. No I/O happens here.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Hashable, Iterable
@@ -194,6 +195,32 @@ class SignOff(Strict):
     reviewer_date: date | None = None
 
 
+ReviewStatus = Literal["none", "submitted", "returned", "approved", "voided"]
+
+
+class ReviewComment(Strict):
+    """A reviewer's comment on one screen (or on the whole assessment: ``screen`` empty)."""
+
+    screen: ShortText = ""
+    text: LongText
+    by: ShortText
+    at: datetime
+
+
+class Review(Strict):
+    """The four-eyes review (issue 13): changed only by the store (submit, return, comment, approve, void)."""
+
+    status: ReviewStatus = "none"
+    submitted_by: ShortText = ""
+    submitted_at: datetime | None = None
+    reviewer: ShortText = ""
+    reviewer_id: ShortText = ""
+    comments: list[ReviewComment] = Field(default_factory=list)
+    approved_at: datetime | None = None
+    approved_sha256: Annotated[str, Field(pattern=r"^([0-9a-f]{64})?$")] = ""
+    """SHA-256 of the content approved (``content_sha256``): a later change no longer matches it."""
+
+
 def new_id() -> str:
     """A fresh assessment id: 12 hex digits, short enough to read out and type."""
     return uuid.uuid4().hex[:12]
@@ -221,6 +248,10 @@ class Assessment(Strict):
     updated_at: datetime = Field(default_factory=utc_now)
     finalised_at: datetime | None = None
     officer: ShortText = ""
+    officer_id: ShortText = ""
+    """Who created the assessment: the signed-in subject, or "name:<name>" where identities are not verified."""
+    identities_verified: bool = False
+    """Whether the people named (officer, reviewer, log) were signed in through the office's identity provider."""
     case: CaseDetails = Field(default_factory=CaseDetails)
     article6: Article6Screen = Field(default_factory=Article6Screen)
     answers: dict[str, dict[str, Answer]] = Field(default_factory=dict)
@@ -229,6 +260,7 @@ class Assessment(Strict):
     consultations: list[Consultation] = Field(default_factory=list)
     determination: Determination = Field(default_factory=Determination)
     signoff: SignOff = Field(default_factory=SignOff)
+    review: Review = Field(default_factory=Review)
 
     @model_validator(mode="after")
     def _training_stays_training(self) -> Assessment:
@@ -278,6 +310,25 @@ def _describe(err: ValidationError) -> str:
 
 def to_json(assessment: Assessment, *, indent: int | None = 2) -> str:
     return assessment.model_dump_json(indent=indent)
+
+
+# What a reviewer approves: everything the officer decides and the record prints as the assessment, not the
+# bookkeeping that changes by itself (times, revision, status) nor the review itself.
+CONTENT_IGNORES = frozenset({"format_version", "revision", "guidance_version", "status", "created_at", "updated_at",
+                             "finalised_at", "review", "identities_verified", "signoff"})
+
+
+def content_sha256(assessment: Assessment) -> str:
+    """SHA-256 of the approved content: the same as long as nothing the officer answered has changed."""
+    data = {k: v for k, v in assessment.model_dump(mode="json").items() if k not in CONTENT_IGNORES}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+                          .encode("utf-8")).hexdigest()
+
+
+def approval_holds(assessment: Assessment) -> bool:
+    """An approval is on record and matches the content as it is now."""
+    r = assessment.review
+    return r.status == "approved" and r.approved_sha256 == content_sha256(assessment)
 
 
 def canonical_json(assessment: Assessment) -> bytes:

@@ -18,7 +18,7 @@ from wizard import contract, flow
 from wizard import item_outcomes as io
 from wizard.guidance_schema import Column, Guidance, Question, Screen
 from wizard.locale_format import amount_text, date_text, number_text, utc_text
-from wizard.model import INSUFFICIENT, Answer, Assessment
+from wizard.model import INSUFFICIENT, Answer, Assessment, approval_holds, content_sha256
 from wizard.record_flowchart import flowchart
 from wizard.record_fonts import SANS, describe_char
 from wizard.record_labels import label
@@ -385,6 +385,7 @@ def cover(ctx: RecordContext) -> Story:
         (ctx.L("review_date"), ctx.when(d.review_date)),
         (ctx.L("officer"), f"{_cover(s.officer or a.officer or '—')} · {ctx.when(s.officer_date)}"),
         (ctx.L("reviewer"), f"{_cover(s.reviewer or '—')} · {ctx.when(s.reviewer_date)}"),
+        (ctx.L("review"), review_line(ctx)),
     ])]
     reasons, cut = _brief(d.reasons, BRIEF_REASONS_CHARS)
     story += [Spacer(1, 3 * mm), rich([(ctx.L("reasons_brief") + ": ", "bold"), (reasons or "—", "regular")])]
@@ -392,6 +393,35 @@ def cover(ctx: RecordContext) -> Story:
         story.append(para(ctx.L("reasons_continued", section=ctx.L("determination")), "small"))
     story.append(PageBreak())
     return story
+
+
+def review_line(ctx: RecordContext) -> str:
+    """The four-eyes review in one line: who approved, when, and whether it matches what this record prints."""
+    r = ctx.a.review
+    if r.status == "approved":
+        holds = approval_holds(ctx.a)
+        return ctx.L("review_approved", reviewer=_cover(r.reviewer or "—"), date=ctx.when(r.approved_at),
+                     matches=ctx.L("review_matches") if holds else ctx.L("review_does_not_match"))
+    return ctx.L(f"review_status_{r.status}")
+
+
+def review_section(ctx: RecordContext) -> Story:
+    """Page 2: the review in full (status, approval, the content's SHA-256, every comment) and, where people
+    were not signed in, that identities were not verified."""
+    a, r = ctx.a, ctx.a.review
+    rows = [(ctx.L("review"), review_line(ctx)),
+            (ctx.L("review_submitted"), f"{_cover(r.submitted_by or '—')} · {ctx.when(r.submitted_at)}"),
+            (ctx.L("review_content_sha256"), content_sha256(a))]
+    if r.approved_sha256:
+        rows.append((ctx.L("review_approved_sha256"), r.approved_sha256))
+    story: Story = [_heading(ctx.L("review_heading"), "h2"), _kv(ctx, [(k, _cover(v)) for k, v in rows])]
+    screens = {s.id: s.short_title or s.title for s in ctx.g.screens}
+    for c in r.comments:
+        where = screens.get(c.screen, c.screen) if c.screen else ctx.L("review_whole")
+        story.append(rich([(f"{where} · {c.by} · {ctx.when(c.at)}: ", "bold"), (c.text, "regular")], "small"))
+    if not a.identities_verified:
+        story.append(para(ctx.L("identities_not_verified"), "small"))
+    return [*story, Spacer(1, 3 * mm)]
 
 
 def details(ctx: RecordContext) -> Story:
@@ -415,6 +445,7 @@ def details(ctx: RecordContext) -> Story:
         (ctx.L("guidance_version"), guidance_text),
     ]
     return [_heading(ctx.L("details"), "h2"), _kv(ctx, [(k, _cover(v)) for k, v in rows]), Spacer(1, 3 * mm),
+            *review_section(ctx),
             para(ctx.L("disclaimer"), "label"), para(ctx.g.meta.disclaimer, "small"),
             *([para(notice, "small")] if (notice := ctx.g.t("translation_notice")) else []), Spacer(1, 4 * mm)]
 

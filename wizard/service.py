@@ -18,7 +18,7 @@ from wizard import answer_check, formats, guidance_search
 from wizard.guidance_schema import Guidance
 from wizard.model import Assessment, AssessmentFormatError, utc_now
 from wizard.scenarios import Scenario
-from wizard.store import GuidanceComment, ImportRefused, Store, Stored
+from wizard.store import Actor, GuidanceComment, ImportRefused, Store, Stored, who
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 """The largest file an import reads: a record with a long annex is a few MB."""
@@ -208,12 +208,13 @@ def comments_csv(store: Store, guidance: Guidance, status: str | None = None) ->
 
 
 def start_attempt(store: Store, guidance: Guidance, scenario: Scenario, session_code: str | None,
-                  trainee: str) -> Stored:
+                  trainee: Actor) -> Stored:
     """A trainee's attempt at a scenario: a training assessment with the application already on the case screen
     (the scenario gives it), in the language of the session, tied to the session for the trainer's view."""
     from wizard.training import case_of
 
+    name = who(trainee).name
     a = Assessment(guidance_version=guidance.stamp, language=guidance.language,  # type: ignore[arg-type]
-                   officer=trainee, training=True, scenario=scenario.id, training_session=session_code,
+                   officer=name, training=True, scenario=scenario.id, training_session=session_code,
                    case=case_of(scenario))
     return store.create(a, trainee)

@@ -26,10 +26,11 @@ from typing import Any
 from sqlalchemy import Connection, and_, false, func, insert, select, true, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from wizard import flow, migrations
+from wizard import access, flow, migrations
+from wizard.access import AccessConfig, Principal, unverified
 from wizard.guidance_schema import Guidance
 from wizard.history import FieldChange, diff, squash
-from wizard.model import Assessment, new_id, to_json, utc_now
+from wizard.model import Assessment, ReviewComment, content_sha256, new_id, to_json, utc_now
 from wizard.store_config import database_url, make_engine
 from wizard.store_schema import (
     assessments,
@@ -38,6 +39,8 @@ from wizard.store_schema import (
     guidance_comment_events,
     guidance_comments,
     revisions,
+    role_assignments,
+    role_events,
     search_key,
     training_sessions,
 )
@@ -48,11 +51,39 @@ ACTOR_MAX = 200
 LIST_TEXT_MAX = 500
 SEARCH_INDEX = "ix_assessments_search"  # SQLite only (migration 0002)
 # Fields only the store changes (create, finalise, reopen, import); a save that changes them is refused.
-STORE_OWNED = ("id", "revision", "status", "created_at", "finalised_at", "scenario", "training_session")
+STORE_OWNED = ("id", "revision", "status", "created_at", "finalised_at", "scenario", "training_session", "review",
+               "officer_id", "identities_verified")
 
 
 TRAINING_NEVER_FINAL = ("a training assessment is practice and can never be finalised or become a real one: "
                         "start a real assessment for a real case")
+
+@dataclass(frozen=True)
+class RoleGrant:
+    member: str
+    role: str
+    added_by: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class RoleEvent:
+    at: datetime
+    actor: str
+    action: str
+    member: str
+    role: str
+
+
+def _member(member: str) -> str:
+    """An e-mail address in lower case, or "group:<name>" as given; anything else is refused."""
+    member = (member or "").strip()
+    if member.startswith("group:") and len(member) > 6:
+        return member[:2000]
+    if "@" in member and " " not in member:
+        return member.lower()[:2000]
+    raise StoreError(f"{member!r} is neither an e-mail address nor \"group:<name>\"")
+
 
 # Session codes: six characters a trainer can read out, without 0/O or 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -90,6 +121,10 @@ class NotFound(StoreError):
 
 class AlreadyExists(StoreError):
     pass
+
+
+class NotAllowed(StoreError):
+    """The person's roles do not allow it (wizard/access.py); the message says what."""
 
 
 class Locked(StoreError):
@@ -191,6 +226,8 @@ class ListFilter:
     include_archived: bool = False
     only_archived: bool = False
     training: bool | None = None
+    review_status: Match = None  # the reviewers' queue: "submitted"; what came back: "returned"
+    officer_id: str | None = None  # one officer's own assessments
 
 
 @dataclass(frozen=True)
@@ -208,6 +245,7 @@ class ListRow:
     archived: bool
     training: bool
     guidance_version: str  # the stamp the assessment was made under
+    review_status: str = "none"
 
 
 @dataclass
@@ -231,11 +269,19 @@ SORTS = {
     "status": (A.status.asc(), A.updated_at.desc(), A.id.desc()),
 }
 LIST_COLUMNS = (A.id, A.reference, A.importing_state, A.end_user, A.officer, A.status, A.outcome, A.revision,
-                A.version, A.updated_at, A.archived, A.training, A.guidance_version)
+                A.version, A.updated_at, A.archived, A.training, A.guidance_version, A.review_status)
 
 
-def _actor(actor: str) -> str:
-    return (actor or "unknown")[:ACTOR_MAX]
+Actor = str | Principal
+"""Who acts: a signed-in ``Principal``, or a typed name (identities not verified: every role)."""
+
+
+def who(actor: Actor) -> Principal:
+    return actor if isinstance(actor, Principal) else unverified(actor)
+
+
+def _actor(actor: Actor) -> str:
+    return ((actor.actor if isinstance(actor, Principal) else actor) or "unknown")[:ACTOR_MAX]
 
 
 def _match(column, value: Match):
@@ -253,8 +299,9 @@ def _like_escape(text: str) -> str:
 # --- the store --------------------------------------------------------------------------------------------
 
 class Store:
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, access: AccessConfig | None = None):
         self.url = url or database_url()
+        self.access = access or AccessConfig()
         self.engine = make_engine(self.url)
         try:
             migrations.upgrade(self.engine)
@@ -294,9 +341,18 @@ class Store:
             raise NotFound(f"no assessment with id {id!r}")
         return Stored(Assessment.model_validate_json(row.body), row.version, row.archived, row.updated_at)
 
-    def get(self, id: str) -> Stored:
+    def get(self, id: str, as_: Actor | None = None) -> Stored:
+        """The assessment; with ``as_``, only if that person may read it."""
         with self._tx() as conn:
-            return self._load(conn, id)
+            stored = self._load(conn, id)
+        if as_ is not None:
+            self._allow(access.may_read(who(as_), stored.assessment, self.access),
+                        f"assessment {id!r} is not yours to read")
+        return stored
+
+    def _allow(self, allowed: bool, what: str) -> None:
+        if not allowed:
+            raise NotAllowed(f"not allowed: {what}")
 
     def count(self, *, include_archived: bool = True) -> int:
         with self._tx() as conn:
@@ -351,6 +407,10 @@ class Store:
             conds.append(A.archived == false())
         if f.training is not None:
             conds.append(A.training.is_(f.training))
+        if (review := _match(A.review_status, f.review_status)) is not None:
+            conds.append(review)
+        if f.officer_id:
+            conds.append(A.officer_id == f.officer_id[:2000])
         if f.date_from:
             conds.append(A.updated_at >= datetime.combine(f.date_from, time(), UTC))
         if f.date_to:
@@ -377,19 +437,27 @@ class Store:
 
     # --- writing ---
 
-    def create(self, a: Assessment, actor: str) -> Stored:
+    def create(self, a: Assessment, actor: Actor) -> Stored:
+        p = who(actor)
+        self._allow(p.has("officer") or (a.training and p.has("trainer")),
+                    "creating an assessment needs the officer role")
         a = a.model_copy(deep=True)
         a.updated_at = utc_now()
+        a.officer_id = a.officer_id or p.subject  # whose it is: the rules on editing and reviewing follow it
+        a.identities_verified = p.verified
         with self._tx(write=True) as conn:
             if conn.execute(select(A.id).where(A.id == a.id)).first():
                 raise AlreadyExists(f"an assessment with id {a.id!r} already exists")
             self._insert(conn, a, actor, "create", None)
         return Stored(a, 1, False, a.updated_at)
 
-    def save(self, a: Assessment, base_version: int, actor: str) -> Stored:
-        """Store ``a`` if ``base_version`` is the stored version; one "edit" event per changed field."""
+    def save(self, a: Assessment, base_version: int, actor: Actor) -> Stored:
+        """Store ``a`` if ``base_version`` is the stored version; one "edit" event per changed field. A change
+        of the content a reviewer approved voids the approval (a "void" event says so)."""
         with self._tx(write=True) as conn:
             cur = self._writable(conn, a.id, base_version)
+            self._allow(access.may_edit(who(actor), cur.assessment),
+                        "only the assessment's own officer changes its answers")
             for name in STORE_OWNED:
                 if getattr(a, name) != getattr(cur.assessment, name):
                     raise StoreError(f"not saved: {name} is changed by the store (finalise, reopen, import), "
@@ -402,13 +470,21 @@ class Store:
             new = a.model_copy(deep=True)
             new.updated_at = utc_now()
             version = cur.version + 1
+            voided = cur.assessment.review.status == "approved" and \
+                content_sha256(new) != cur.assessment.review.approved_sha256
+            if voided:
+                new.review = new.review.model_copy(update={"status": "voided"})
             self._write_current(conn, new, version)
             conn.execute(insert(events), [
                 _event_row(new, version, actor, "edit", path=c.path, old=c.old, new=c.new) for c in changes])
+            if voided:
+                conn.execute(insert(events).values(_event_row(
+                    new, version, actor, "void", path="review.status", old="approved", new="voided",
+                    note="the approved content changed")))
         a.updated_at = new.updated_at
         return Stored(new, version, False, new.updated_at)
 
-    def finalise(self, id: str, base_version: int, actor: str, guidance: Guidance) -> Stored:
+    def finalise(self, id: str, base_version: int, actor: Actor, guidance: Guidance) -> Stored:
         """Lock the current draft as final, if the finalise checks against ``guidance`` find nothing blocking.
 
         The checks run on the row as it is locked here, so nothing saved since the caller looked can slip
@@ -418,6 +494,8 @@ class Store:
             cur = self._writable(conn, id, base_version)
             if cur.assessment.training:
                 raise StoreError(TRAINING_NEVER_FINAL)
+            allowed, why = access.may_finalise(who(actor), cur.assessment, self.access)
+            self._allow(allowed, why)
             blockers = blocking_findings(guidance, cur.assessment)
             if blockers:
                 raise FinaliseRefused(blockers)
@@ -431,16 +509,19 @@ class Store:
             self._snapshot(conn, new, actor)
         return Stored(new, version, False, new.updated_at)
 
-    def reopen(self, id: str, actor: str, reason: str) -> Stored:
-        """Make a final assessment a draft again as a new revision; the finalised one stays readable."""
+    def reopen(self, id: str, actor: Actor, reason: str) -> Stored:
+        """Make a final assessment a draft again as a new revision; the finalised one stays readable. Its
+        approval belongs to the finalised revision: the new one needs approving again."""
         if not reason or not reason.strip():
             raise StoreError("give the reason for reopening (e.g. new information, Art. 7(7))")
         with self._tx(write=True) as conn:
             cur = self._load(conn, id, lock=True)
             if cur.assessment.status != "final":
                 raise StoreError(f"assessment {id!r} is a draft; only a final assessment can be reopened")
+            self._allow(access.may_edit(who(actor), cur.assessment), "only the assessment's own officer reopens it")
             new = cur.assessment.model_copy(deep=True)
             new.status, new.revision, new.finalised_at = "draft", new.revision + 1, None
+            new.review = new.review.model_copy(update={"status": "none", "approved_sha256": "", "approved_at": None})
             new.updated_at = utc_now()
             version = cur.version + 1
             self._write_current(conn, new, version)
@@ -449,17 +530,99 @@ class Store:
                 note=reason.strip())))
         return Stored(new, version, cur.archived, new.updated_at)
 
-    def archive(self, id: str, actor: str) -> Stored:
+    # --- the four-eyes review (issue 13) ---
+
+    def submit(self, id: str, base_version: int, actor: Actor) -> Stored:
+        """The officer sends the assessment for review; it joins the reviewers' queue."""
+        p = who(actor)
+
+        def change(a: Assessment) -> tuple[str, str | None]:
+            self._allow(access.may_edit(p, a) and not a.training, "only the assessment's own officer submits it")
+            if a.review.status == "submitted":
+                raise StoreError("the assessment is already waiting for review")
+            if a.review.status == "approved":
+                raise StoreError("the assessment is approved as it is: there is nothing new to review")
+            a.review = a.review.model_copy(update={"status": "submitted", "submitted_by": _actor(p),
+                                                   "submitted_at": utc_now()})
+            return "submit", None
+        return self._review_step(id, base_version, change, actor)
+
+    def comment(self, id: str, base_version: int, actor: Actor, screen: str, text: str) -> Stored:
+        """A reviewer's comment on one screen (``screen`` empty: on the whole assessment)."""
+        p = who(actor)
+        text = (text or "").strip()
+        if not text:
+            raise StoreError("write the comment first")
+
+        def change(a: Assessment) -> tuple[str, str | None]:
+            self._allow(access.may_review(p, a), _review_refusal(p, a))
+            a.review = a.review.model_copy(update={"comments": [
+                *a.review.comments, ReviewComment(screen=screen, text=text, by=_actor(p), at=utc_now())]})
+            return "comment", f"{screen}: {text}" if screen else text
+        return self._review_step(id, base_version, change, actor)
+
+    def return_for_changes(self, id: str, base_version: int, actor: Actor, text: str = "") -> Stored:
+        """The reviewer sends it back to the officer, with a comment."""
+        p = who(actor)
+
+        def change(a: Assessment) -> tuple[str, str | None]:
+            self._allow(access.may_review(p, a), _review_refusal(p, a))
+            if a.review.status not in ("submitted", "approved", "voided"):
+                raise StoreError("only an assessment submitted for review can be returned")
+            comments = a.review.comments + ([ReviewComment(text=text.strip(), by=_actor(p), at=utc_now())]
+                                            if (text or "").strip() else [])
+            a.review = a.review.model_copy(update={"status": "returned", "comments": comments,
+                                                   "approved_sha256": "", "approved_at": None})
+            return "return", (text or "").strip() or None
+        return self._review_step(id, base_version, change, actor)
+
+    def approve(self, id: str, base_version: int, actor: Actor) -> Stored:
+        """The reviewer approves the content as it is now: its SHA-256 is stored, and any later change of the
+        content voids the approval."""
+        p = who(actor)
+
+        def change(a: Assessment) -> tuple[str, str | None]:
+            self._allow(access.may_review(p, a), _review_refusal(p, a))
+            if a.review.status not in ("submitted", "voided"):
+                raise StoreError("only an assessment submitted for review can be approved")
+            digest = content_sha256(a)
+            a.review = a.review.model_copy(update={"status": "approved", "reviewer": _actor(p),
+                                                   "reviewer_id": p.subject, "approved_at": utc_now(),
+                                                   "approved_sha256": digest})
+            return "approve", f"SHA-256 {digest}"
+        return self._review_step(id, base_version, change, actor)
+
+    def _review_step(self, id: str, base_version: int, change: Any, actor: Actor) -> Stored:
+        with self._tx(write=True) as conn:
+            cur = self._writable(conn, id, base_version)
+            new = cur.assessment.model_copy(deep=True)
+            old_status = new.review.status
+            action, note = change(new)
+            new.updated_at = utc_now()
+            version = cur.version + 1
+            self._write_current(conn, new, version)
+            conn.execute(insert(events).values(_event_row(new, version, actor, action, path="review.status",
+                                                          old=old_status, new=new.review.status, note=note)))
+        return Stored(new, version, False, new.updated_at)
+
+    def archive(self, id: str, actor: Actor) -> Stored:
+        self._allow(access.may_archive(who(actor)), "archiving needs the administrator role")
         return self._set_archived(id, actor, True)
 
-    def restore(self, id: str, actor: str) -> Stored:
+    def restore(self, id: str, actor: Actor) -> Stored:
+        self._allow(access.may_archive(who(actor)), "restoring needs the administrator role")
         return self._set_archived(id, actor, False)
 
-    def duplicate(self, id: str, actor: str) -> Stored:
-        """A new draft (new id, revision 1) with the same content; the reference gets " (copy)"."""
-        src = self.get(id).assessment
+    def duplicate(self, id: str, actor: Actor) -> Stored:
+        """A new draft (new id, revision 1) with the same content, the duplicating officer's, not reviewed; the
+        reference gets " (copy)"."""
+        p = who(actor)
+        src = self.get(id, as_=p).assessment
+        self._allow(p.has("officer") or (src.training and p.has("trainer")), "duplicating needs the officer role")
         new = src.model_copy(deep=True)
         new.id, new.status, new.revision, new.finalised_at = new_id(), "draft", 1, None
+        new.officer_id, new.identities_verified = p.subject, p.verified
+        new.review = type(new.review)()
         new.created_at = new.updated_at = utc_now()
         new.case.reference = new.case.reference[:2000 - 7] + " (copy)"
         with self._tx(write=True) as conn:
@@ -471,7 +634,7 @@ class Store:
     def export_json(self, id: str) -> str:
         return to_json(self.get(id).assessment)
 
-    def import_assessment(self, a: Assessment, actor: str, guidance: Guidance, *, as_new: bool = False,
+    def import_assessment(self, a: Assessment, actor: Actor, guidance: Guidance, *, as_new: bool = False,
                           source: str | None = None) -> Stored:
         """Store an assessment read from elsewhere (``wizard.service.import_file`` reads and checks files).
 
@@ -480,6 +643,7 @@ class Store:
         (``ImportRefused``) and nothing is stored. An id that exists is never overwritten: import it
         ``as_new`` for a copy with a fresh id. ``source`` (e.g. the file name) is recorded in the log.
         """
+        self._allow(who(actor).has("officer"), "importing needs the officer role")
         a = a.model_copy(deep=True)
         if a.training and a.status == "final":
             raise ImportRefused(f"{TRAINING_NEVER_FINAL}; nothing was imported")
@@ -509,11 +673,54 @@ class Store:
             self._insert(conn, a, actor, "import", origin)
         return Stored(a, 1, False, a.updated_at)
 
+    # --- roles granted in the app (issue 13) ---
+
+    def role_grants(self) -> list[RoleGrant]:
+        with self._tx() as conn:
+            rows = conn.execute(select(role_assignments).order_by(role_assignments.c.role,
+                                                                  role_assignments.c.member)).all()
+        return [RoleGrant(r.member, r.role, r.added_by, r.added_at) for r in rows]
+
+    def role_log(self) -> list[RoleEvent]:
+        """Every grant and revocation, newest first."""
+        with self._tx() as conn:
+            rows = conn.execute(select(role_events).order_by(role_events.c.id.desc())).all()
+        return [RoleEvent(r.at, r.actor, r.action, r.member, r.role) for r in rows]
+
+    def grant_role(self, member: str, role: str, actor: Actor) -> None:
+        """An administrator gives ``member`` (an e-mail address or "group:<name>") a role; logged."""
+        member = _member(member)
+        self._allow(access.may_manage_roles(who(actor)), "managing roles needs the administrator role")
+        if role not in access.ROLES:
+            raise StoreError(f"unknown role {role!r}; the roles are {', '.join(access.ROLES)}")
+        with self._tx(write=True) as conn:
+            exists = conn.execute(select(role_assignments.c.role).where(
+                role_assignments.c.member == member, role_assignments.c.role == role)).first()
+            if exists:
+                return
+            now = utc_now()
+            conn.execute(insert(role_assignments).values(member=member, role=role, added_by=_actor(actor),
+                                                         added_at=now))
+            conn.execute(insert(role_events).values(at=now, actor=_actor(actor), action="grant", member=member,
+                                                    role=role))
+
+    def revoke_role(self, member: str, role: str, actor: Actor) -> None:
+        member = _member(member)
+        p = who(actor)
+        self._allow(access.may_manage_roles(p), "managing roles needs the administrator role")
+        with self._tx(write=True) as conn:
+            gone = conn.execute(role_assignments.delete().where(
+                role_assignments.c.member == member, role_assignments.c.role == role)).rowcount
+            if gone:
+                conn.execute(insert(role_events).values(at=utc_now(), actor=_actor(actor), action="revoke",
+                                                        member=member, role=role))
+
     # --- training sessions (issue 12) ---
 
-    def create_training_session(self, scenario: str, language: str, title: str, trainer: str) -> TrainingSession:
+    def create_training_session(self, scenario: str, language: str, title: str, trainer: Actor) -> TrainingSession:
         """A new session on ``scenario``, with a short code trainees type to join (letters and digits that
         cannot be mistaken for each other)."""
+        self._allow(access.may_run_training(who(trainer)), "running a training session needs the trainer role")
         title, trainer = (title or "").strip()[:LIST_TEXT_MAX], _actor(trainer)
         if not scenario:
             raise StoreError("choose the scenario of the session")
@@ -681,13 +888,22 @@ class Store:
         return Stored(cur.assessment, version, archived, cur.saved_at)
 
 
+def _review_refusal(p: Principal, a: Assessment) -> str:
+    if access.owns(p, a):
+        return "an officer never reviews or approves their own assessment"
+    if a.training:
+        return "training assessments are not reviewed"
+    return "reviewing needs the reviewer role"
+
+
 def _columns(a: Assessment) -> dict[str, Any]:
     c, cut = a.case, LIST_TEXT_MAX
     return dict(revision=a.revision, status=a.status, training=a.training, training_session=a.training_session,
                 reference=c.reference[:cut],
                 importing_state=c.importing_state[:cut], end_user=c.end_user[:cut], officer=a.officer[:cut],
                 outcome=a.determination.outcome, search=search_key(c.reference, c.end_user),
-                guidance_version=a.guidance_version[:cut])
+                guidance_version=a.guidance_version[:cut], review_status=a.review.status,
+                officer_id=(a.officer_id or f"name:{a.officer}")[:2000])
 
 
 def _event_row(a: Assessment, version: int, actor: str, action: str, *, path: str | None = None,

@@ -66,6 +66,27 @@ assessments = Table(
     Column("guidance_version", String(2000), nullable=False),
     # the training session a training attempt belongs to: the trainer's view lists them (revision 0006)
     Column("training_session", String(16)),
+    # the four-eyes review's status and the officer's identity: the reviewers' queue (revision 0007)
+    Column("review_status", String(16), nullable=False),
+    Column("officer_id", String(2000), nullable=False),
+)
+
+# Roles granted in the app and their append-only log (revision 0007).
+role_assignments = Table(
+    "role_assignments", metadata,
+    Column("member", String(2000), primary_key=True),  # an e-mail address (lower case) or "group:<name>"
+    Column("role", String(20), primary_key=True),
+    Column("added_by", String(2000), nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+)
+role_events = Table(
+    "role_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(2000), nullable=False),
+    Column("action", String(16), nullable=False),  # grant or revoke
+    Column("member", String(2000), nullable=False),
+    Column("role", String(20), nullable=False),
 )
 
 # Training sessions (revision 0006): a trainer's session on one scenario, joined by its short code.

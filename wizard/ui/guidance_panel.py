@@ -311,7 +311,7 @@ def _say(address: str, kind: str, message: str) -> None:
 
 def _reviewer(g: Guidance, address: str) -> str | None:
     """The name this session gave, or None after saying that a comment or decision needs one."""
-    author = session.actor()
+    author = session.actor().actor
     if session.unnamed():
         _say(address, "error", g.t("comment_unnamed"))
         return None

@@ -9,19 +9,23 @@ screen; after a conflict the held edits are merged onto the other version by ``e
 
 from __future__ import annotations
 
+import os
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from wizard import edits, flow, store_config
+from wizard import access, edits, flow, store_config
+from wizard.access import AccessConfig, AccessConfigError, Principal, parse_config, unverified
 from wizard.edits import Edit
 from wizard.guidance import cached_guidance
 from wizard.guidance_schema import Guidance, GuidanceError
 from wizard.model import Assessment
-from wizard.store import Conflict, Locked, NotFound, Store, Stored, StoreError
+from wizard.store import Conflict, Locked, NotAllowed, NotFound, Store, Stored, StoreError
 from wizard.ui import fragments, labels, typing_guard
 
 
@@ -42,8 +46,16 @@ class OpenDoc:
         return self.stored.assessment
 
     @property
-    def locked(self) -> bool:
+    def final(self) -> bool:
         return self.assessment.status == "final"
+
+    @property
+    def locked(self) -> bool:
+        """Nothing can be changed here: the assessment is final, or it is not this person's to edit (a
+        reviewer reads it; the store would refuse the edit anyway)."""
+        return self.final or not self.editable
+
+    editable: bool = True  # set each run from the person's roles (``current``)
 
     def open_items(self, g: Guidance) -> dict[str, list[flow.Open]]:
         """What is still open, screen by screen; worked out once per stored state, not per widget."""
@@ -82,7 +94,70 @@ def database_url() -> str:
 
 
 def store() -> Store:
-    return _store_for(database_url())
+    s = _store_for(database_url())
+    s.access = access_config()  # the office's rules, read from the secrets each run (a dict: cheap)
+    return s
+
+
+# --- who is using the app (issue 13) --------------------------------------------------------------------------
+
+
+def auth_configured() -> bool:
+    """Whether the office configured an OpenID Connect provider (``[auth]`` in .streamlit/secrets.toml)."""
+    s = secrets()
+    return s is not None and "auth" in s
+
+
+def access_config() -> AccessConfig:
+    """The roles and options: ``[access]`` in the secrets, or the TOML file named by WIZARD_ACCESS_FILE.
+    Raises AccessConfigError naming each problem."""
+    path = os.environ.get("WIZARD_ACCESS_FILE")
+    if path:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise AccessConfigError([f"{path}: cannot be read: {err}"]) from None
+        return parse_config(data.get("access", data), path)
+    s = secrets()
+    section = s.get("access") if s is not None else None
+    return parse_config(dict(section) if section is not None else None, ".streamlit/secrets.toml [access]")
+
+
+def principal() -> Principal:
+    """The person using this session: signed in through the provider (verified, roles from the
+    configuration), or, without a provider, the name typed in the sidebar (every role, not verified)."""
+    if not auth_configured():
+        return unverified(actor_default().strip() or ui_text("unnamed_officer", UNNAMED))
+    user = st.user
+    info = user.to_dict() if hasattr(user, "to_dict") else dict(user)
+    config = access_config().with_grants((g.member, g.role) for g in _store_for(database_url()).role_grants())
+    groups = info.get(config.groups_claim) or []
+    groups = [groups] if isinstance(groups, str) else [str(g) for g in groups]
+    email = str(info.get("email") or "")
+    name = str(info.get("name") or info.get("preferred_username") or email or info.get("sub") or "")
+    return Principal(subject=str(info.get("sub") or email), name=name, email=email, groups=frozenset(groups),
+                     roles=config.roles_of(email, groups), verified=True)
+
+
+def signed_in() -> bool:
+    return not auth_configured() or bool(getattr(st.user, "is_logged_in", False))
+
+
+def gate() -> bool:
+    """Before any page: a clear error page for a broken configuration, and, with a provider, only the sign-in
+    page until the person has signed in. True when the page may be shown."""
+    try:
+        access_config()
+    except AccessConfigError as err:
+        st.error(ui_text("access_config_error", "The access configuration cannot be used"))
+        st.code("\n".join(err.problems), language=None)
+        return False
+    if signed_in():
+        return True
+    st.title(ui_text("app_title", "ATT Article 7(4) assessment"))
+    st.info(ui_text("sign_in_needed", "Sign in with your office account to continue."))
+    st.button(ui_text("sign_in", "Sign in"), key="sign_in", on_click=st.login, type="primary")
+    return False
 
 
 def guidance() -> Guidance:
@@ -147,17 +222,23 @@ def actor_default() -> str:
     return (st.query_params.get("by") or "").strip()
 
 
-def actor() -> str:
-    """Who the audit log names for this session's changes."""
-    return actor_default().strip() or ui_text("unnamed_officer", UNNAMED)
+def actor() -> Principal:
+    """Who acts in this session: the store checks their roles and the log names them."""
+    return principal()
+
+
+def officer_name() -> str:
+    """The name the case screen and the record show for the officer."""
+    return principal().name
 
 
 UNNAMED = "unnamed officer"
 
 
 def unnamed() -> bool:
-    """Whether this session has given no name yet (comments, decisions and new assessments need one)."""
-    return not actor_default().strip()
+    """Whether this session has given no name yet (comments, decisions and new assessments need one); a
+    signed-in person is never unnamed."""
+    return not auth_configured() and not actor_default().strip()
 
 
 def set_actor() -> None:
@@ -167,6 +248,24 @@ def set_actor() -> None:
         st.query_params["by"] = name
     else:
         st.query_params.pop("by", None)
+
+
+def identity_box() -> None:
+    """The sidebar: who is signed in, with their roles and a sign-out button; or, without a provider, the box
+    where a name is stated (and the reminder that names are not verified)."""
+    if not auth_configured():
+        name_field(ui_text("officer_name", "Your name"))
+        return
+    if not signed_in():
+        return
+    try:
+        p = principal()
+    except AccessConfigError:
+        return  # the gate shows the error page
+    roles = ", ".join(ui_text(f"role_{r}", r) for r in sorted(p.roles)) or ui_text("role_none", "no role")
+    st.markdown(f"**{p.name}**  \n{p.email}")
+    st.caption(ui_text("signed_in_roles", "Roles: {roles}").format(roles=roles))
+    st.button(ui_text("sign_out", "Sign out"), key="sign_out", on_click=st.logout)
 
 
 def name_field(label: str) -> None:
@@ -197,19 +296,24 @@ def current() -> OpenDoc | None:
         return None
     if doc is None or doc.assessment.id != aid:
         try:
-            stored = store().get(aid)
+            stored = store().get(aid, as_=actor())
         except NotFound:
             st.session_state.pop("doc", None)
             st.session_state.pop("aid", None)
             return None
+        except NotAllowed as err:  # not this person's to read: said, and nothing of it shown
+            st.session_state.pop("doc", None)
+            st.error(str(err))
+            return None
         doc = OpenDoc(stored=stored, saved_at=stored.saved_at)
         st.session_state["doc"] = doc
+    doc.editable = access.may_edit(actor(), doc.assessment)
     st.session_state["aid"] = aid
     if st.query_params.get("aid") != aid:
         st.query_params["aid"] = aid
     name = actor_default()
-    if name and st.query_params.get("by") != name:
-        st.query_params["by"] = name
+    if name and not auth_configured() and st.query_params.get("by") != name:
+        st.query_params["by"] = name  # signed in, the URL never names anyone
     return doc
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from wizard import store_config
 from wizard.model import FORMAT_VERSION
-from wizard.ui import session
+from wizard.ui import roles_admin, session
 
 g = session.guidance_or_error()
 if g is not None:
@@ -23,3 +23,4 @@ if g is not None:
         f"- {g.t('about_store', store=f'`{store_config.describe(url)}`')}",  # never the password
         f"- {g.t('about_offline')}",
     ]))
+    roles_admin.show(g)  # administrators only, with sign-in configured

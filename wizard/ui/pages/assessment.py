@@ -14,6 +14,7 @@ from wizard.ui import (
     guidance_changes,
     guidance_panel,
     labels,
+    review_panel,
     screens,
     session,
     training_panel,
@@ -63,8 +64,10 @@ def _header(g: Guidance, doc: OpenDoc) -> None:
     fragments.run(fragments.HEADER, lambda: _title(g, doc))
     if doc.conflict is not None:
         _conflict(g, doc)
-    if doc.locked:
+    if doc.final:
         _locked(g, doc)
+    elif not doc.editable:
+        st.info(g.t("read_only_notice"))
 
 
 def _title(g: Guidance, doc: OpenDoc) -> None:
@@ -201,6 +204,9 @@ def main() -> None:
     questions, guide = st.columns([3, 2], gap="large")
     with questions:
         screens.RENDERERS[screen.kind](doc, g, screen)
+        review_panel.comments(g, doc, screen)  # a reviewer's comments on this screen
+        if screen.kind in ("summary", "determination"):
+            review_panel.status_box(g, doc)
         if practice is not None:
             training_panel.on_request(g, doc, practice, screen)
             if screen.kind == "summary":

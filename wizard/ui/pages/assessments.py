@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from wizard import service
+from wizard import access, service
 from wizard.guidance_schema import Guidance
 from wizard.guidance_versions import is_current, version_of
 from wizard.locale_format import local_text
@@ -22,7 +22,7 @@ HISTORY_PAGE = "wizard/ui/pages/history.py"
 
 
 def _create(g: Guidance) -> None:
-    a = Assessment(guidance_version=g.stamp, language=g.language, officer=session.actor(),
+    a = Assessment(guidance_version=g.stamp, language=g.language, officer=session.officer_name(),
                    training=bool(st.session_state.get("new_training")))
     try:
         stored = session.store().create(a, session.actor())
@@ -68,7 +68,7 @@ def _import(g: Guidance) -> None:
     st.session_state["list_notice"] = g.t("import_done", ref=md(a.case.reference or a.id), id=a.id)
 
 
-def _filters(g: Guidance) -> ListFilter:
+def _filters(g: Guidance, kind: str) -> ListFilter:
     with st.expander(g.t("filters"), expanded=False):
         c1, c2, c3 = st.columns(3)
         status = c1.selectbox(g.t("filter_status"), ["", "draft", "final"], key="f_status",
@@ -87,7 +87,34 @@ def _filters(g: Guidance) -> ListFilter:
                       text=(st.session_state.get("f_text") or "").strip() or None,
                       include_archived=show == "all", only_archived=show == "archived",
                       # real assessments and training ones are never listed together (issue 12)
-                      training=st.session_state.get("f_kind", "real") == "training")
+                      **_kind_filter(kind))
+
+
+def _kinds() -> list[str]:
+    """What this person may list: real assessments (officers, administrators), training ones (trainers and
+    the officers who practise), the reviewers' queue, and what reviewers returned to this officer."""
+    p = session.actor()
+    kinds = []
+    if p.has("officer") or p.has("administrator") or p.has("reviewer"):
+        kinds.append("real")
+    if p.has("officer") or p.has("trainer") or p.has("administrator"):
+        kinds.append("training")
+    if p.has("reviewer"):
+        kinds.append("review_queue")
+    if p.has("officer"):
+        kinds.append("returned")
+    return kinds
+
+
+def _kind_filter(kind: str) -> dict:
+    p = session.actor()
+    if kind == "training":
+        return {"training": True}
+    if kind == "review_queue":
+        return {"training": False, "review_status": ["submitted", "voided"]}
+    if kind == "returned":
+        return {"training": False, "review_status": "returned", "officer_id": p.subject}
+    return {"training": False}
 
 
 def main() -> None:
@@ -107,6 +134,15 @@ def main() -> None:
         with st.expander(g.t("import_details")):
             st.caption(details)
 
+    p = session.actor()
+    if p.has("officer") or p.has("trainer"):
+        _new_box(g)
+    if p.has("officer"):
+        _import_box(g)
+    _list(g)
+
+
+def _new_box(g: Guidance) -> None:
     with st.container(border=True):
         st.markdown(f"**{g.t('new_assessment')}**")
         st.checkbox(g.t("new_training"), key="new_training")
@@ -116,18 +152,27 @@ def main() -> None:
         if unnamed:  # a disabled button says what it waits for
             st.caption(g.t("create_needs_name"))
 
+
+def _import_box(g: Guidance) -> None:
     with st.expander(g.t("import_title")):
         st.file_uploader(g.t("import_title"), type=["json", "pdf"], key="import_file",
                          label_visibility="collapsed")
         st.checkbox(g.t("import_as_new"), key="import_as_new")
         st.button(g.t("open"), key="import", on_click=_import, args=(g,))
 
-    st.segmented_control(g.t("list_kind"), ["real", "training"], key="f_kind", default="real",
-                         format_func=lambda k: g.t(f"list_kind_{k}"), selection_mode="single")
-    if st.session_state.get("f_kind") is None:  # a click on the chosen one unselects it: keep a list shown
-        st.session_state["f_kind"] = "real"
+
+def _list(g: Guidance) -> None:
+    kinds = _kinds()
+    if not kinds:
+        st.info(g.t("role_none"))
+        return
+    if st.session_state.get("f_kind") not in kinds:  # none chosen yet, or not this person's to list
+        st.session_state["f_kind"] = kinds[0]
+    chosen = st.segmented_control(g.t("list_kind"), kinds, key="f_kind", selection_mode="single",
+                                  format_func=lambda k: g.t(f"list_kind_{k}"))
+    kind = chosen or kinds[0]  # a click on the chosen one unselects it: a list is still shown
     st.text_input(g.t("filter_text"), key="f_text")
-    filters = _filters(g)
+    filters = _filters(g, kind)
     sort_keys = ["updated_desc", "updated_asc", "reference", "importing_state", "status"]
     sort = st.selectbox(g.t("sort_by"), sort_keys, key="f_sort", format_func=lambda k: g.t(f"sort_{k}"))
     page_no = int(st.session_state.get("list_page", 1))
@@ -169,10 +214,14 @@ def _row(g: Guidance, row) -> None:
                        kwargs={"switch_to": (WIZARD_PAGE, {"aid": row.id})})
         cols[1].button(g.t("nav_history"), key=f"hist_{row.id}", on_click=st.session_state.update,
                        kwargs={"switch_to": (HISTORY_PAGE, {"aid": row.id})})
-        cols[2].button(g.t("duplicate"), key=f"dup_{row.id}", on_click=_action, args=("duplicate", row.id))
+        p = session.actor()
+        if p.has("officer"):
+            cols[2].button(g.t("duplicate"), key=f"dup_{row.id}", on_click=_action, args=("duplicate", row.id))
         cols[3].download_button(g.t("export_json"), data=lambda rid=row.id: service.export_json(session.store(), rid),
                                 file_name=f"{row.id}.json", mime="application/json", key=f"exp_{row.id}",
                                 on_click="ignore")
+        if not access.may_archive(p):  # archiving and restoring are for administrators
+            return
         if row.archived:
             cols[4].button(g.t("restore"), key=f"restore_{row.id}", on_click=_action, args=("restore", row.id))
         elif st.session_state.get("confirm_archive") == row.id:
