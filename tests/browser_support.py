@@ -90,6 +90,7 @@ class Server:
     log_path: Path = field(init=False)
     started_in: float = 0.0
     _log_offset: int = 0
+    secrets: str = ""  # .streamlit/secrets.toml for this server ("{port}" is filled in), e.g. [auth] and [access]
 
     def __post_init__(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -120,6 +121,10 @@ class Server:
         # Only the port is given: the address (127.0.0.1), headless mode, no usage statistics and no external
         # address lookup come from .streamlit/config.toml, so the tests run the configuration as shipped.
         cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(self.port)]
+        if self.secrets:
+            secrets = self.data_dir / "secrets.toml"
+            secrets.write_text(self.secrets.replace("{port}", str(self.port)), encoding="utf-8")
+            cmd += ["--secrets.files", str(secrets)]
         t0 = time.monotonic()
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

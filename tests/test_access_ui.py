@@ -107,3 +107,17 @@ def test_a_broken_access_configuration_is_an_error_page_not_a_traceback(store):
     assert any(EN.t("access_config_error") == e.value for e in at.error)
     assert "access.auditor: unknown key" in at.code[0].value
     assert not at.button, "nothing else is offered"
+
+
+def test_a_malformed_sign_in_configuration_is_an_error_page_too(store):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/callback", "client_id": "wizard"}
+    at.secrets["access"] = ACCESS
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception
+    problems = at.code[0].value
+    for expected in ("auth.cookie_secret: missing", "auth.client_secret: missing",
+                     "auth.server_metadata_url: missing", "auth.redirect_uri: must end with /oauth2callback"):
+        assert expected in problems
+    assert not at.button, "no sign-in button that could only fail"

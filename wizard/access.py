@@ -126,6 +126,25 @@ def parse_config(data: Mapping[str, Any] | None, source: str) -> AccessConfig:
     return AccessConfig(assignments=assignments, source=source, **options)
 
 
+AUTH_TOP = ("redirect_uri", "cookie_secret")
+AUTH_PROVIDER = ("client_id", "client_secret", "server_metadata_url")
+
+
+def auth_problems(section: Mapping[str, Any], source: str) -> list[str]:
+    """What Streamlit's sign-in (``[auth]``) lacks: the redirect address and cookie secret, and for the provider
+    (or each named one, ``[auth.<name>]``) its client id, secret and metadata address."""
+    problems = [f"{source}: auth.{k}: missing" for k in AUTH_TOP if not str(section.get(k) or "").strip()]
+    named = {k: v for k, v in section.items() if isinstance(v, Mapping) and k != "client_kwargs"}
+    providers = named or {"": section}
+    for name, provider in providers.items():
+        where = f"auth.{name}." if name else "auth."
+        problems += [f"{source}: {where}{k}: missing" for k in AUTH_PROVIDER if not str(provider.get(k) or "").strip()]
+    redirect = str(section.get("redirect_uri") or "")
+    if redirect and not redirect.endswith("/oauth2callback"):
+        problems.append(f"{source}: auth.redirect_uri: must end with /oauth2callback (Streamlit's sign-in address)")
+    return problems
+
+
 # --- the rules ----------------------------------------------------------------------------------------------------
 
 

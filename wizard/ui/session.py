@@ -20,7 +20,7 @@ from typing import Any
 import streamlit as st
 
 from wizard import access, edits, flow, store_config
-from wizard.access import AccessConfig, AccessConfigError, Principal, parse_config, unverified
+from wizard.access import AccessConfig, AccessConfigError, Principal, auth_problems, parse_config, unverified
 from wizard.edits import Edit
 from wizard.guidance import cached_guidance
 from wizard.guidance_schema import Guidance, GuidanceError
@@ -148,6 +148,10 @@ def gate() -> bool:
     page until the person has signed in. True when the page may be shown."""
     try:
         access_config()
+        if auth_configured():
+            problems = auth_problems(secrets()["auth"], ".streamlit/secrets.toml")
+            if problems:
+                raise AccessConfigError(problems)
     except AccessConfigError as err:
         st.error(ui_text("access_config_error", "The access configuration cannot be used"))
         st.code("\n".join(err.problems), language=None)
