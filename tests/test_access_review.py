@@ -124,6 +124,10 @@ def test_a_trainer_sees_training_only_and_roles_guard_the_rest(signed_in, make_a
         signed_in.create(make_assessment(), REVIEWER)
     with pytest.raises(NotAllowed, match="trainer role"):
         signed_in.create_training_session("quessa_brigade", "en", "", OFFICER)
+    session = signed_in.create_training_session("quessa_brigade", "en", "Course", TRAINER)
+    with pytest.raises(NotAllowed, match="for its trainers"):
+        signed_in.attempts(session.code, as_=OFFICER)
+    assert signed_in.attempts(session.code, as_=TRAINER) == []
     strict = Store(signed_in.url, access=AccessConfig(officers_read_all=False))
     with pytest.raises(NotAllowed):
         strict.get(real.assessment.id, as_=OTHER_OFFICER)

@@ -121,3 +121,31 @@ def test_a_malformed_sign_in_configuration_is_an_error_page_too(store):
                      "auth.server_metadata_url: missing", "auth.redirect_uri: must end with /oauth2callback"):
         assert expected in problems
     assert not at.button, "no sign-in button that could only fail"
+
+
+def test_each_person_sees_the_training_tabs_of_their_roles(store):
+    officer = _app("officer", "wizard/ui/pages/training.py")
+    trainer = _app("trainer", "wizard/ui/pages/training.py")
+    assert [t.label for t in officer.tabs] == [EN.t("tab_trainee")]
+    assert [t.label for t in trainer.tabs] == [EN.t("tab_trainer")]
+    assert not [b for b in officer.button if b.key == "create_session"]
+
+
+def test_the_list_offers_only_what_each_person_may_open(store, make_assessment):
+    mine = _seeded(store, make_assessment, submitted=False)
+    other = make_assessment()
+    other.id, other.case.reference = "not-mine-1", "OTHER-2026-0001"
+    store.create(other, Principal("sub-ben", "Ben Osei", "ben@office.example", roles=frozenset({"officer"}),
+                                  verified=True))
+    def shown(at: AppTest) -> str:
+        return plain("\n".join(str(m.value) for m in at.markdown))
+    at = _app("reviewer", "wizard/ui/pages/assessments.py")
+    assert "OTHER-2026-0001" not in shown(at), "a reviewer lists only what was submitted for review"
+    strict = {**ACCESS, "officers_read_all": False}
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["auth"], at.secrets["access"] = AUTH, strict
+    at.user = {"is_logged_in": True, **PEOPLE["officer"]}
+    at.run()
+    at.switch_page("wizard/ui/pages/assessments.py").run()
+    text = shown(at)
+    assert store.get(mine).assessment.case.reference in text and "OTHER-2026-0001" not in text

@@ -749,9 +749,11 @@ class Store:
             rows = conn.execute(select(training_sessions).order_by(training_sessions.c.created_at.desc())).all()
         return [TrainingSession(r.code, r.scenario, r.language, r.title, r.trainer, r.created_at) for r in rows]
 
-    def attempts(self, code: str) -> list[Stored]:
+    def attempts(self, code: str, as_: Actor | None = None) -> list[Stored]:
         """The training assessments started in a session, oldest first (archived ones too: the trainer counts
-        what was done)."""
+        what was done); with ``as_``, only for a trainer."""
+        if as_ is not None:
+            self._allow(access.may_run_training(who(as_)), "a session's attempts are for its trainers")
         q = (select(A.version, A.archived, A.updated_at, documents.c.body)
              .join(documents, documents.c.assessment_id == A.id)
              .where(A.training_session == normalise_code(code), A.training.is_(True)).order_by(A.created_at))

@@ -114,7 +114,13 @@ def _kind_filter(kind: str) -> dict:
         return {"training": False, "review_status": ["submitted", "voided"]}
     if kind == "returned":
         return {"training": False, "review_status": "returned", "officer_id": p.subject}
-    return {"training": False}
+    # Real assessments: what this person may read (access.may_read), so that the list offers nothing the
+    # store would refuse to open.
+    if p.has("administrator") or (p.has("officer") and session.access_config().officers_read_all):
+        return {"training": False}
+    if p.has("officer"):
+        return {"training": False, "officer_id": p.subject}
+    return {"training": False, "review_status": ["submitted", "approved", "returned", "voided"]}
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from wizard import debrief, service
+from wizard import access, debrief, service
 from wizard.guidance_schema import Guidance, GuidanceError
 from wizard.locale_format import local_text
 from wizard.scenarios import Scenario, cached_scenarios, scenario
@@ -98,7 +98,7 @@ def _session_view(g: Guidance, ts: TrainingSession, scenarios: tuple[Scenario, .
     except KeyError:
         st.error(g.t("scenario_missing", id=md(ts.scenario)))
         return
-    attempts = [x.assessment for x in session.store().attempts(ts.code)]
+    attempts = [x.assessment for x in session.store().attempts(ts.code, as_=session.actor())]
     link = f"?join={ts.code}"
     st.markdown(g.t("session_share", code=md(ts.code)) + f" `{link}`")  # the string carries its own bold
     st.caption(md(s.summary))
@@ -162,12 +162,18 @@ def main() -> None:
     if not scenarios:
         st.info(g.t("no_scenarios"))
         return
-    trainee, trainer = st.tabs([g.t("tab_trainee"), g.t("tab_trainer")])
-    with trainee:
-        _join(g, scenarios)
-        _practise(g, scenarios)
-    with trainer:
-        _trainer(g, scenarios)
+    # Each person sees the tabs of their roles: officers practise, trainers run sessions (the store refuses the
+    # rest anyway).
+    p = session.actor()
+    parts = [(g.t("tab_trainee"), lambda: (_join(g, scenarios), _practise(g, scenarios)))] if p.has("officer") else []
+    if access.may_run_training(p):
+        parts.append((g.t("tab_trainer"), lambda: _trainer(g, scenarios)))
+    if not parts:
+        st.info(g.t("role_none"))
+        return
+    for tab, draw in zip(st.tabs([name for name, _ in parts]), (draw for _, draw in parts), strict=True):
+        with tab:
+            draw()
 
 
 main()
