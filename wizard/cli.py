@@ -6,6 +6,7 @@ render          build the PDF record of an assessment JSON file
 verify          check a PDF record against its embedded data and fingerprint
 factsheet       the Article 7(4) guidance as a stand-alone PDF fact sheet
 export / import / list   move assessments in and out of the store
+backup / restore / check-backup / migrate-store   copies of the whole store, and moving it to another database
 
 Each command returns the exit code: 0 done, 1 refused or failed (the reason on stderr), 2 a usage error.
 """
@@ -248,6 +249,86 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store_url(args: argparse.Namespace) -> str:
+    from wizard.store_config import database_url
+
+    return getattr(args, "database_url", None) or database_url()
+
+
+def _verified(v: object, what: str) -> int:
+    from wizard.store_backup import describe
+
+    if v.problems:  # type: ignore[attr-defined]
+        print(f"FAILED: {what}:", file=sys.stderr)
+        for p in v.problems:  # type: ignore[attr-defined]
+            print(f"  - {p}", file=sys.stderr)
+        return 1
+    print(f"OK: {what}: {describe(v)}")  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from wizard.store_backup import BackupError, backup
+
+    try:
+        out = backup(_store_url(args), Path(args.output))
+    except BackupError as err:
+        return _fail(f"error: {err}")
+    print(f"{out} ({out.stat().st_size} bytes); check it with: python -m wizard check-backup {out}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from wizard.store_backup import BackupError, restore
+
+    target = args.target or _store_url(args)
+    try:
+        v = restore(Path(args.file), target)
+    except BackupError as err:
+        return _fail(f"error: {err}")
+    return _verified(v, f"restored {args.file}")
+
+
+def cmd_check_backup(args: argparse.Namespace) -> int:
+    import subprocess
+    import tempfile
+
+    from wizard.store_backup import PG_DUMP_MAGIC, SQLITE_MAGIC, BackupError, restore
+
+    path = Path(args.file)
+    try:
+        head = path.read_bytes()[:16]
+    except OSError as err:
+        return _fail(f"error: cannot read {path}: {err.strerror or err}")
+    if head.startswith(PG_DUMP_MAGIC):
+        done = subprocess.run(["pg_restore", "--list", str(path)], capture_output=True, text=True)
+        if done.returncode != 0:
+            return _fail(f"FAILED: {path}: pg_restore cannot read it: {done.stderr.strip()}")
+        tables = [t for t in ("assessments", "documents", "revisions", "events") if f"TABLE DATA public {t} " in
+                  done.stdout]
+        print(f"OK: {path}: a pg_dump archive with the data of {', '.join(tables)}; restore it with "
+              f"python -m wizard restore {path} --to postgresql+psycopg://.../empty_database")
+        return 0 if len(tables) == 4 else 1
+    if not head.startswith(SQLITE_MAGIC):
+        return _fail(f"FAILED: {path} is neither a SQLite backup nor a pg_dump archive")
+    with tempfile.TemporaryDirectory() as tmp:  # restore into a scratch store: everything must read
+        try:
+            v = restore(path, f"sqlite:///{Path(tmp) / 'check.sqlite'}")
+        except BackupError as err:
+            return _fail(f"FAILED: {err}")
+        return _verified(v, f"{path} restores")
+
+
+def cmd_migrate_store(args: argparse.Namespace) -> int:
+    from wizard.store_backup import BackupError, migrate
+
+    try:
+        v = migrate(_store_url(args), args.target)
+    except BackupError as err:
+        return _fail(f"error: {err}")
+    return _verified(v, "moved the store")
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     status = getattr(args, "status", None)
     if status not in (None, "draft", "final"):
@@ -343,6 +424,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="include archived assessments")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("backup", help="write a consistent copy of the store, while the app runs")
+    p.add_argument("-o", "--output", required=True, help="the backup file (never overwritten)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup into an empty store, then verify it")
+    p.add_argument("file")
+    p.add_argument("--to", dest="target", help="the empty store to fill (default: the configured store)")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("check-backup", help="open a backup and check that every assessment in it reads")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_check_backup)
+
+    p = sub.add_parser("migrate-store", help="copy the whole store into another, empty one, then verify")
+    p.add_argument("--to", dest="target", required=True, help="the empty store's URL (e.g. postgresql+psycopg://...)")
+    p.set_defaults(func=cmd_migrate_store)
     return parser
 
 
