@@ -33,7 +33,7 @@ def test_empty_database_is_brought_to_head(tmp_path):
     assert set(insp.get_table_names()) >= tables
     assert {ix["name"] for ix in insp.get_indexes("assessments")} >= LIST_INDEXES
     assert "search" in {c["name"] for c in insp.get_columns("assessments")}
-    assert version_rows(store.engine) == [migrations.head()] == ["0007"]
+    assert version_rows(store.engine) == [migrations.head()] == ["0008"]
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
@@ -156,7 +156,8 @@ def test_sqlite_triggers_exist_after_upgrade(tmp_path):
                      "guidance_comments_insert_open", "guidance_comments_keep_text",
                      "guidance_comments_status_logged", "assessments_training_never_final_insert",
                      "assessments_training_never_final_update", "assessments_training_stays_training",
-                     "role_events_no_update", "role_events_no_delete"}
+                     "role_events_no_update", "role_events_no_delete", "assessments_fts_insert",
+                     "assessments_fts_delete", "assessments_fts_update"}
     store.close()
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, false, func, insert, select, true, update
+from sqlalchemy import Connection, and_, false, func, insert, literal_column, select, table, true, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from wizard import access, flow, migrations
@@ -50,6 +50,8 @@ ACTOR_MAX = 200
 # List columns keep at most this many characters: a PostgreSQL B-tree entry must stay under ~2.7 kB.
 LIST_TEXT_MAX = 500
 SEARCH_INDEX = "ix_assessments_search"  # SQLite only (migration 0002)
+FTS_TABLE = "assessments_fts"  # SQLite's trigram index of the search column (migration 0008)
+TRIGRAM = 3  # shorter texts have no trigram to look up: they are found by scanning, as before
 # Fields only the store changes (create, finalise, reopen, import); a save that changes them is refused.
 STORE_OWNED = ("id", "revision", "status", "created_at", "finalised_at", "scenario", "training_session", "review",
                "officer_id", "identities_verified")
@@ -359,12 +361,19 @@ class Store:
             q = select(func.count()).select_from(assessments)
             return conn.execute(q if include_archived else q.where(A.archived.is_(False))).scalar_one()
 
-    def events(self, id: str, limit: int | None = None) -> list[Event]:
-        """The log of one assessment, newest first."""
+    def events(self, id: str, limit: int | None = None, offset: int = 0) -> list[Event]:
+        """The log of one assessment, newest first; ``limit`` and ``offset`` read it a page at a time."""
         with self._tx() as conn:
             self._require(conn, id)
             q = select(events).where(events.c.assessment_id == id).order_by(events.c.id.desc())
-            return [_event(r) for r in conn.execute(q.limit(limit) if limit else q)]
+            if limit:
+                q = q.limit(limit).offset(max(0, offset))
+            return [_event(r) for r in conn.execute(q)]
+
+    def event_count(self, id: str) -> int:
+        with self._tx() as conn:
+            return conn.execute(select(func.count()).select_from(events)
+                                .where(events.c.assessment_id == id)).scalar_one()
 
     def revisions(self, id: str) -> list[RevisionInfo]:
         """Every stored edition, oldest first: the finalised snapshots, then the current draft if any."""
@@ -416,12 +425,20 @@ class Store:
         if f.date_to:
             conds.append(A.updated_at < datetime.combine(f.date_to + timedelta(days=1), time(), UTC))
         text = (f.text or "").strip().lower()
+        indexed = bool(text) and len(text) >= TRIGRAM and self.engine.dialect.name == "sqlite"
         if text:
             conds.append(A.search.like(f"%{_like_escape(text)}%", escape="\\"))
+        if indexed:
+            # The trigram index finds the rows holding every trigram of the text (migration 0008); the LIKE
+            # above keeps the result exactly the substring search's.
+            phrase = '"' + text.replace('"', '""') + '"'
+            conds.append(literal_column("assessments.rowid").in_(
+                select(literal_column("rowid")).select_from(table(FTS_TABLE))
+                .where(literal_column(FTS_TABLE).op("MATCH")(phrase))))
         where = and_(True, *conds)
         count = select(func.count()).select_from(assessments).where(where)
         ids = select(A.id).where(where).order_by(*SORTS[sort])
-        if text:
+        if text and not indexed:
             # SQLite's planner would walk the updated_at index and visit every row; the covering index is
             # ten times faster for a substring search, however rare or common the match.
             hint = f"INDEXED BY {SEARCH_INDEX}"

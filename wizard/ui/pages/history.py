@@ -10,6 +10,8 @@ from wizard.store import StoreError
 from wizard.ui import labels, session
 from wizard.ui.text import md, shorten
 
+EVENTS_PAGE = 200  # log entries per page
+
 
 def main() -> None:
     g = session.guidance_or_error()
@@ -24,7 +26,11 @@ def main() -> None:
     store = session.store()
     try:
         revisions = store.revisions(a.id)
-        events = store.events(a.id)
+        total = store.event_count(a.id)
+        # A long log is read a page at a time: the newest page first.
+        pages = max(1, -(-total // EVENTS_PAGE))
+        page = min(int(st.session_state.get("history_page", 1)), pages)
+        events = store.events(a.id, limit=EVENTS_PAGE, offset=(page - 1) * EVENTS_PAGE)
     except StoreError as err:
         st.error(md(str(err)))
         return
@@ -49,6 +55,13 @@ def main() -> None:
               g.t("col_new"): shorten(labels.value(g, e.path, e.new) if e.path else (e.note or ""), 200)}
              for e in events]
     st.dataframe(shown, hide_index=True, width="stretch", key="history_events")
+    if pages > 1:
+        st.caption(g.t("page_of", page=page, pages=pages, total=total))
+        prev, _, nxt = st.columns([1, 3, 1])
+        prev.button(g.t("prev_page"), key="history_prev", disabled=page <= 1,
+                    on_click=lambda: st.session_state.update(history_page=page - 1))
+        nxt.button(g.t("next_page"), key="history_next", disabled=page >= pages,
+                   on_click=lambda: st.session_state.update(history_page=page + 1))
     with st.expander(g.t("paths_heading")):  # for experts: the stored paths and values, as the log keeps them
         st.dataframe([{g.t("col_when"): local_text(e.at, g.language, seconds=True), g.t("col_path"): e.path or "",
                        g.t("col_old_stored"): shorten(e.old, 200), g.t("col_new_stored"): shorten(e.new or e.note, 200)}
