@@ -44,6 +44,14 @@ def _store(args: argparse.Namespace) -> Store:
 # Guidance
 
 
+def _problems(what: str, problems: list[str]) -> bool:
+    """Print ``what: N problem(s)`` and each problem on stderr; True (the check failed)."""
+    print(f"{what}: {len(problems)} problem(s)", file=sys.stderr)
+    for p in problems:
+        print(f"  {p}", file=sys.stderr)
+    return True
+
+
 def cmd_check_guidance(args: argparse.Namespace) -> int:
     from wizard.guidance_parity import languages
 
@@ -53,17 +61,11 @@ def cmd_check_guidance(args: argparse.Namespace) -> int:
         try:
             g = load_guidance(lang)
         except GuidanceError as err:
-            failed = True
-            print(f"guidance {lang}: {len(err.problems)} problem(s)", file=sys.stderr)
-            for p in err.problems:
-                print(f"  {p}", file=sys.stderr)
+            failed = _problems(f"guidance {lang}", err.problems)
             continue
         # A release needs its changelog entry and the snapshot of its text (wizard/guidance_versions.py).
         if release := guidance_versions.release_problems(g, guidance_module.GUIDANCE_ROOT):
-            failed = True
-            print(f"guidance {lang}: {len(release)} problem(s)", file=sys.stderr)
-            for p in release:
-                print(f"  {p}", file=sys.stderr)
+            failed = _problems(f"guidance {lang}", release)
             continue
         loaded.append(lang)
         n_questions = sum(len(s.questions) for s in g.screens)
@@ -77,10 +79,7 @@ def cmd_check_guidance(args: argparse.Namespace) -> int:
         try:
             found = scenarios.load_scenarios(lang, root)
         except GuidanceError as err:
-            failed = True
-            print(f"scenarios {lang}: {len(err.problems)} problem(s)", file=sys.stderr)
-            for p in err.problems:
-                print(f"  {p}", file=sys.stderr)
+            failed = _problems(f"scenarios {lang}", err.problems)
             continue
         if found:
             print(f"scenarios {lang}: valid, {len(found)} scenario(s)")
@@ -89,10 +88,7 @@ def cmd_check_guidance(args: argparse.Namespace) -> int:
     if len(present) > 1:
         parity = guidance_parity.problems(root) + scenarios.parity_problems(root)
         if parity:
-            failed = True
-            print(f"guidance parity ({', '.join(present)}): {len(parity)} problem(s)", file=sys.stderr)
-            for p in parity:
-                print(f"  {p}", file=sys.stderr)
+            failed = _problems(f"guidance parity ({', '.join(present)})", parity)
         else:
             print(f"guidance parity: {', '.join(present)} agree key for key")
     return 1 if failed else 0

@@ -219,6 +219,15 @@ def language_selector() -> None:
                  on_change=_choose_language)
 
 
+def follow_switch() -> None:
+    """Go to the page a callback asked for (``st.session_state["switch_to"] = (page, query)``), carrying the
+    typed name in the URL as the other links do."""
+    target = st.session_state.pop("switch_to", None)
+    if target:
+        by = {"by": actor_default()} if actor_default() and not auth_configured() else {}
+        st.switch_page(target[0], query_params={**target[1], **by})
+
+
 def actor_default() -> str:
     """The name this session gave, or the one carried in the URL (?by=) across a refresh."""
     if "actor" in st.session_state:

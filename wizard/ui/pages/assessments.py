@@ -127,10 +127,7 @@ def main() -> None:
     g = session.guidance_or_error()
     if g is None:
         return
-    target = st.session_state.pop("switch_to", None)
-    if target:
-        by = {"by": session.actor_default()} if session.actor_default() else {}
-        st.switch_page(target[0], query_params={**target[1], **by})
+    session.follow_switch()  # a button asked for another page (set in its callback)
     st.title(g.t("assessments_title"))
     for key, show in (("list_error", st.error), ("list_notice", st.success)):
         if st.session_state.get(key):
