@@ -378,9 +378,20 @@ def test_nothing_leaves_the_machine(context: Any, server: Server, server_store: 
 def _pick(tab: Tab, label: str, option: str, scope: Any = None, multi: bool = False) -> None:
     """Choose ``option`` in a selectbox, or in a multiselect and close its list (a multiselect's list stays open;
     Escape on a selectbox whose list is closed would clear it)."""
-    wait_idle(tab.page)
-    (scope or tab.main().locator(FRESH)).get_by_role("combobox", name=label, exact=True).click()
-    tab.page.get_by_role("option", name=option, exact=True).click()
+    box = (scope or tab.main().locator(FRESH)).get_by_role("combobox", name=label, exact=True)
+    choice = tab.page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        # A rerun that redraws the widget as it is clicked closes its list again (seen under load): look,
+        # and if the list did not open, wait for the page to settle and open it once more.
+        wait_idle(tab.page)
+        box.click()
+        try:
+            choice.wait_for(state="visible", timeout=5_000 if attempt < 2 else TIMEOUT_MS)
+            break
+        except Exception:  # playwright's TimeoutError: the list is not open
+            if multi:
+                tab.page.keyboard.press("Escape")
+    choice.click()
     if multi:
         tab.page.keyboard.press("Escape")
 

@@ -68,3 +68,19 @@ def test_the_index_follows_edits_and_is_used(searched):
             indexes = conn.execute(sql("SELECT indexdef FROM pg_indexes WHERE indexname = "
                                        "'ix_assessments_search_trgm'")).scalar_one()
             assert "gin_trgm_ops" in indexes
+
+
+def test_counting_stops_at_the_cap_and_pages_go_on(store_url, monkeypatch):
+    from wizard import store as store_module
+
+    monkeypatch.setattr(store_module, "COUNT_CAP", 50)
+    s = Store(store_url)
+    for a in _corpus(random.Random(3), 120):
+        s.create(a, "Officer")
+    first = s.list(ListFilter(), page_size=20)
+    assert (first.total, first.exact) == (50, False) and len(first.rows) == 20
+    far = s.list(ListFilter(), page=6, page_size=20)  # beyond the counted pages: still served
+    assert far.page == 6 and len(far.rows) == 20
+    few = s.list(ListFilter(text="国家"), page_size=20)
+    assert few.exact and few.total == len({r.id for r in s.list(ListFilter(text="国家"), page_size=200).rows})
+    s.close()

@@ -51,6 +51,7 @@ ACTOR_MAX = 200
 LIST_TEXT_MAX = 500
 SEARCH_INDEX = "ix_assessments_search"  # SQLite only (migration 0002)
 FTS_TABLE = "assessments_fts"  # SQLite's trigram index of the search column (migration 0008)
+COUNT_CAP = 10_000  # a list counts its matches up to this many
 TRIGRAM = 3  # shorter texts have no trigram to look up: they are found by scanning, as before
 # Fields only the store changes (create, finalise, reopen, import); a save that changes them is refused.
 STORE_OWNED = ("id", "revision", "status", "created_at", "finalised_at", "scenario", "training_session", "review",
@@ -256,6 +257,7 @@ class ListPage:
     total: int
     page: int
     page_size: int
+    exact: bool = True  # False: at least ``total`` match (counting stops at COUNT_CAP, see Store.list)
 
     @property
     def pages(self) -> int:
@@ -426,31 +428,45 @@ class Store:
             conds.append(A.updated_at < datetime.combine(f.date_to + timedelta(days=1), time(), UTC))
         text = (f.text or "").strip().lower()
         indexed = bool(text) and len(text) >= TRIGRAM and self.engine.dialect.name == "sqlite"
+        common = False
         if text:
             conds.append(A.search.like(f"%{_like_escape(text)}%", escape="\\"))
         if indexed:
             # The trigram index finds the rows holding every trigram of the text (migration 0008); the LIKE
-            # above keeps the result exactly the substring search's.
+            # above keeps the result exactly the substring search's. A text in more than COUNT_CAP rows is
+            # found faster by walking the sort order and testing each row: a page fills within a few dozen.
             phrase = '"' + text.replace('"', '""') + '"'
-            conds.append(literal_column("assessments.rowid").in_(
-                select(literal_column("rowid")).select_from(table(FTS_TABLE))
-                .where(literal_column(FTS_TABLE).op("MATCH")(phrase))))
+            hits = (select(literal_column("rowid")).select_from(table(FTS_TABLE))
+                    .where(literal_column(FTS_TABLE).op("MATCH")(phrase)))
+            with self._tx() as conn:
+                common = conn.execute(select(func.count()).select_from(
+                    hits.limit(COUNT_CAP + 1).subquery())).scalar_one() > COUNT_CAP
+            if not common:
+                conds.append(literal_column("assessments.rowid").in_(hits))
         where = and_(True, *conds)
-        count = select(func.count()).select_from(assessments).where(where)
+        # Counting stops at COUNT_CAP + 1 matches: an exact count of a million rows costs as much as reading
+        # them, and "more than 10,000" is all a list page needs to say.
+        matching = select(literal_column("1")).select_from(assessments).where(where).limit(COUNT_CAP + 1)
         ids = select(A.id).where(where).order_by(*SORTS[sort])
-        if text and not indexed:
+        if text and not indexed and not common:
             # SQLite's planner would walk the updated_at index and visit every row; the covering index is
             # ten times faster for a substring search, however rare or common the match.
             hint = f"INDEXED BY {SEARCH_INDEX}"
-            count = count.with_hint(assessments, hint, "sqlite")
+            matching = matching.with_hint(assessments, hint, "sqlite")
             ids = ids.with_hint(assessments, hint, "sqlite")
+        count = select(func.count()).select_from(matching.subquery())
         with self._tx() as conn:
-            total = conn.execute(count).scalar_one()
-            page = min(max(1, page), max(1, -(-total // page_size)))
+            # A common text with no other filter has more matches than are counted: said without counting.
+            only_text = common and len(conds) == 2 and not f.include_archived
+            counted = COUNT_CAP + 1 if only_text else conn.execute(count).scalar_one()
+            total, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
+            if exact:  # past the last page: the last page (beyond the cap the pages are not counted)
+                page = min(max(1, page), max(1, -(-total // page_size)))
+            page = max(1, page)
             # Pick the page's ids first (index-only), then read just those rows.
             page_ids = ids.limit(page_size).offset((page - 1) * page_size)
             rows = conn.execute(select(*LIST_COLUMNS).where(A.id.in_(page_ids)).order_by(*SORTS[sort]))
-            return ListPage([ListRow(*r) for r in rows], total, page, page_size)
+            return ListPage([ListRow(*r) for r in rows], total, page, page_size, exact)
 
     # --- writing ---
 

@@ -10,7 +10,7 @@ import streamlit as st
 from wizard import access, service
 from wizard.guidance_schema import Guidance
 from wizard.guidance_versions import is_current, version_of
-from wizard.locale_format import local_text
+from wizard.locale_format import local_text, number_text
 from wizard.model import OUTCOMES, Assessment
 from wizard.store import ListFilter, StoreError
 from wizard.ui import labels, session
@@ -185,10 +185,12 @@ def _list(g: Guidance) -> None:
         st.error(md(str(err)))
         return
     pages = max(1, math.ceil(page.total / PAGE_SIZE))
-    if page_no > pages:
+    if page.exact and page_no > pages:
         st.session_state["list_page"] = pages
         st.rerun()
-    st.caption(g.t("page_of", page=page_no, pages=pages, total=page.total))
+    more = "" if page.exact else "+"  # counting stopped at the cap: at least this many
+    st.caption(g.t("page_of", page=page_no, pages=f"{number_text(pages, g.language)}{more}",
+                   total=f"{number_text(page.total, g.language)}{more}"))
     if not page.rows:
         st.info(g.t("no_assessments"))
     for row in page.rows:
@@ -196,7 +198,7 @@ def _list(g: Guidance) -> None:
     prev, _, nxt = st.columns([1, 3, 1])
     prev.button(g.t("prev_page"), key="prev_page", disabled=page_no <= 1,
                 on_click=lambda: st.session_state.update(list_page=page_no - 1))
-    nxt.button(g.t("next_page"), key="next_page", disabled=page_no >= pages,
+    nxt.button(g.t("next_page"), key="next_page", disabled=page_no >= pages and (page.exact or not page.rows),
                on_click=lambda: st.session_state.update(list_page=page_no + 1))
 
 
