@@ -1,7 +1,7 @@
 """The short version of bench/load.py (issue 14): two app servers on one PostgreSQL, two browsers editing
-through them and twenty simulated officers saving at a brisk pace on shared assessments for about forty seconds.
-Nothing acknowledged may be missing from the log; conflicts happen and are resolved. (Speed is measured by the
-script itself, not asserted here.)"""
+through them, and twenty simulated officers saving at a brisk pace on shared assessments for thirty seconds (the
+suite must stay under four minutes; the script itself runs ten). Nothing acknowledged may be missing from the
+log; conflicts happen and are resolved. (Speed is measured by the script itself, not asserted here.)"""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ def test_two_servers_and_twenty_officers_lose_nothing():
     load = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = load  # its dataclass and the officers' processes look it up by name
     spec.loader.exec_module(load)
-    r = load.run(url, seconds=40, officers=20, shared=6, browsers=2, pace=(0.3, 1.0))
-    assert r["saves_acknowledged"] > 200
+    r = load.run(url, seconds=30, officers=20, shared=6, browsers=2, pace=(0.3, 1.0))
+    assert r["saves_acknowledged"] > 150
     assert r["saves_lost"] == 0 and r["browser_last_values_lost"] == 0, r
     assert r["browser_saves"] > 10
     assert r["conflicts_raised"] > 0 and r["conflicts_raised"] == r["conflicts_resolved"], r
