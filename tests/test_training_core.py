@@ -188,3 +188,20 @@ def test_check_guidance_reports_broken_scenarios(scenario_root, monkeypatch, cap
     assert main(["check-guidance", "en"]) == 1
     err = capsys.readouterr().err
     assert "scenarios en: " in err and "unknown question 'accountabilty'" in err
+
+
+def test_an_answer_is_put_in_its_own_questions_words():
+    """The same id means different things in different questions ("partial": a legal framework that is partly
+    adequate, a State that cooperates in part): each answer takes its own question's label."""
+    framework = EN.screen("prevention").question("legal_framework")
+    cooperation = EN.screen("prevention").question("international_cooperation")
+    assert training.answer_in_words(EN, "prevention", "legal_framework", "partial") == \
+        next(o.label for o in framework.options if o.id == "partial")
+    assert training.answer_in_words(EN, "prevention", "international_cooperation", "partial") == \
+        next(o.label for o in cooperation.options if o.id == "partial")
+    forms = EN.screen("prevalence").question("forms")
+    row = training.answer_in_words(EN, "prevalence", "forms:trafficking_sexual_exploitation",
+                                   {"trafficking_sexual_exploitation": {"prevalent": "yes", "notes": "typed"}})
+    assert row == EN.t("label_value", label=next(c.label for c in forms.columns if c.id == "prevalent"),
+                       value=EN.t("yes"))
+    assert training.answer_in_words(EN, "determination", "outcome", "suspend") == EN.catalogues.outcomes["suspend"]

@@ -118,31 +118,6 @@ def _chart(rows: list[dict[str, Any]], first: int, width: float) -> Drawing:
     return d
 
 
-def _plain(g: Guidance, value: Any) -> str:
-    """A model answer in words, briefly (option labels; a table as its rows' choices)."""
-    options = {f.id: f.label for f in g.catalogues.gbv_forms} | dict(g.catalogues.outcomes)
-    for screen in g.screens:
-        for q in screen.questions:
-            options.update({o.id: o.label for o in q.options})
-            for col in q.columns:
-                options.update({o.id: o.label for o in col.options})
-    options.update(g.catalogues.answers)
-
-    def word(v: Any) -> str:
-        if isinstance(v, bool):
-            return g.t("yes") if v else g.t("no")
-        if isinstance(v, list):
-            return g.t("comma_separator").join(word(x) for x in v)
-        if isinstance(v, dict):
-            return g.t("list_separator").join(g.t("label_value", label=options.get(k, k), value=word(x))
-                                              for k, x in v.items() if k not in ("notes", "reasons", "evidence",
-                                                                                 "description", "implementer",
-                                                                                 "verification"))
-        return options.get(str(v), str(v)) if v is not None else g.t("none_option")
-
-    return word(value)
-
-
 def debrief_pdf(g: Guidance, s: Scenario, session: Any, attempts: list[Assessment]) -> bytes:
     """The session's debrief: who, what, the chart, the most missed questions, and every question's model
     answer and reasoning."""
@@ -187,7 +162,8 @@ def debrief_pdf(g: Guidance, s: Scenario, session: Any, attempts: list[Assessmen
         previous = r["annotation"]
         table.append([para(str(i), "cell"), para(f"{r['step']} · {r['question']}", "cell"),
                       para(f"{r['matched']}/{r['attempts']}", "cell"),
-                      para(f"{_plain(g, r['model'])} — {reasoning}", "cell")])
+                      para(f"{training.answer_in_words(g, r['screen_id'], r['question_id'], r['model'])} — {reasoning}",
+                           "cell")])
     t = Table(table, colWidths=[8 * mm, 0.33 * width, 20 * mm, width - 28 * mm - 0.33 * width], repeatRows=1)
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
                            ("VALIGN", (0, 0), (-1, -1), "TOP"),

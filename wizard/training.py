@@ -23,6 +23,7 @@ from typing import Any
 
 from wizard.guidance_schema import Guidance, Question
 from wizard.model import (
+    INSUFFICIENT,
     Answer,
     Article6Answer,
     Article6Screen,
@@ -229,3 +230,64 @@ def compare(a: Assessment, s: Scenario, g: Guidance) -> list[StepScore]:
 def total(scores: list[StepScore]) -> tuple[int, int]:
     """Matched and scored questions over the whole assessment."""
     return sum(x.matched for x in scores), sum(x.scored for x in scores)
+
+
+# --- answers in words (the feedback on screen and the debrief) ------------------------------------------------
+
+
+def option_labels(g: Guidance, screen_id: str, question_id: str, column: str | None = None) -> dict[str, str]:
+    """The labels of the options one answer is chosen from, by id: the question's own (an id such as "partial"
+    means something else in another question), or one of its table's columns; with yes, no and insufficient
+    information, and for Article 6 and the determination the labels their fields use."""
+    answers = dict(g.catalogues.answers) | {"yes": g.t("yes"), "no": g.t("no"),
+                                            INSUFFICIENT: g.t("insufficient_information")}
+    if screen_id == ARTICLE6:
+        return answers | dict(g.catalogues.knowledge_readings)
+    if screen_id == DETERMINATION:
+        return answers | dict(g.catalogues.outcomes)
+    q = g.screen(screen_id).question(question_id.partition(ROW)[0])
+    if column is None:
+        return answers | {o.id: o.label for o in q.options}
+    col = next((x for x in q.columns if x.id == column), None)
+    if col is None:
+        return answers
+    if col.options_from == "gbv_forms":
+        return answers | {f.id: f.label for f in g.catalogues.gbv_forms}
+    return answers | {o.id: o.label for o in col.options}
+
+
+def in_words(g: Guidance, labels: dict[str, str], value: Any) -> str:
+    """A value as the screens say it: option labels from ``labels``, lists and rows joined as the language joins
+    them, "—" for nothing."""
+    if value is None or value == [] or value == {}:
+        return g.t("none_option")
+    if isinstance(value, bool):
+        return g.t("yes") if value else g.t("no")
+    if isinstance(value, list):
+        return g.t("comma_separator").join(in_words(g, labels, v) for v in value)
+    if isinstance(value, dict):
+        return g.t("list_separator").join(g.t("label_value", label=k, value=in_words(g, labels, v))
+                                          for k, v in value.items())
+    return labels.get(str(value), str(value))
+
+
+def cells_in_words(g: Guidance, screen_id: str, question_id: str, cells: dict[str, Any] | None) -> str:
+    """A table row's chosen cells ("Prevalent: Yes; Perpetrators: State security forces"); words the officer
+    typed (notes, reasons) and cited sources are left out."""
+    if cells is None:
+        return g.t("none_option")
+    q = g.screen(screen_id).question(question_id.partition(ROW)[0])
+    chosen = {c.id: c.label for c in q.columns if c.type in ("choice", "multi")}
+    return g.t("list_separator").join(
+        g.t("label_value", label=chosen[k], value=in_words(g, option_labels(g, screen_id, question_id, k), x))
+        for k, x in cells.items() if k in chosen)
+
+
+def answer_in_words(g: Guidance, screen_id: str, question_id: str, value: Any) -> str:
+    """A model answer, as the debrief prints it: a table row by its chosen cells, anything else by its labels."""
+    screen = g.screen(screen_id)
+    if screen.kind == "step" and isinstance(value, dict):
+        q = screen.question(question_id.partition(ROW)[0])
+        if q.type == "table":
+            return cells_in_words(g, screen_id, question_id, next(iter(value.values())) if q.rows_from else value)
+    return in_words(g, option_labels(g, screen_id, question_id), value)

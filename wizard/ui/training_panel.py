@@ -4,15 +4,13 @@ after each step, on request on any step, and in full at the end."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from wizard import training
 from wizard.edits import Edit
 from wizard.guidance_schema import Guidance, GuidanceError, Screen
 from wizard.locale_format import date_text
-from wizard.model import INSUFFICIENT, Source
+from wizard.model import Source
 from wizard.scenarios import Scenario, cached_scenarios, scenario
 from wizard.training import Comparison, StepScore
 from wizard.ui import session
@@ -84,55 +82,23 @@ def _question_title(g: Guidance, c: Comparison) -> str:
     return question_title(g, c.screen_id, c.question_id)
 
 
-def _labels(g: Guidance, c: Comparison, column: str | None = None) -> dict[str, str]:
-    """The option labels of the question compared (or of one of its table's columns), by id."""
-    answers = dict(g.catalogues.answers) | {"yes": g.t("yes"), "no": g.t("no"),
-                                              INSUFFICIENT: g.t("insufficient_information")}
-    if c.screen_id == "article6":
-        return answers | dict(g.catalogues.knowledge_readings)
-    if c.screen_id == "determination":
-        return answers | dict(g.catalogues.outcomes)
-    q = g.screen(c.screen_id).question(c.question_id.partition(training.ROW)[0])
-    forms = {f.id: f.label for f in g.catalogues.gbv_forms}
-    if column is not None:
-        col = next((x for x in q.columns if x.id == column), None)
-        if col is None:
-            return answers
-        return answers | (forms if col.options_from == "gbv_forms" else {o.id: o.label for o in col.options})
-    return answers | {o.id: o.label for o in q.options}
-
-
-def _plain(g: Guidance, labels: dict[str, str], value: Any) -> str:
-    if value is None or value == [] or value == {}:
-        return g.t("none_option")
-    if isinstance(value, bool):
-        return g.t("yes") if value else g.t("no")
-    if isinstance(value, list):
-        return g.t("comma_separator").join(_plain(g, labels, v) for v in value)
-    if isinstance(value, dict):
-        return g.t("list_separator").join(g.t("label_value", label=k, value=_plain(g, labels, v))
-                                          for k, v in value.items())
-    return labels.get(str(value), str(value))
-
-
 def _difference_text(g: Guidance, c: Comparison) -> str:
     """Each differing cell of a table: the row (a form, or a measure), the column, yours and the model's."""
     parts = []
     q = g.screen(c.screen_id).question(c.question_id.partition(training.ROW)[0])
     forms = {f.id: f.label for f in g.catalogues.gbv_forms}
     columns = {col.id: col.label for col in q.columns}
-    measures = _labels(g, c, "measure")
+    measures = training.option_labels(g, c.screen_id, c.question_id, "measure")
     for d in c.differences:
         if q.rows_from:
             form, column = d.where
             where = f"{forms.get(form, form)} › {columns.get(column, column)}"
-            labels = _labels(g, c, column)
-            theirs, model = _plain(g, labels, d.theirs), _plain(g, labels, d.model)
+            labels = training.option_labels(g, c.screen_id, c.question_id, column)
+            theirs, model = training.in_words(g, labels, d.theirs), training.in_words(g, labels, d.model)
         else:  # a measure the model lists: the trainee's row for it, judged as the model judges it
             where = measures.get(d.where[0], d.where[0])
-            cells = lambda v: g.t("none_option") if v is None else g.t("list_separator").join(  # noqa: E731
-                g.t("label_value", label=columns.get(k, k), value=_plain(g, _labels(g, c, k), x)) for k, x in v.items())
-            theirs, model = cells(d.theirs), cells(d.model)
+            theirs = training.cells_in_words(g, c.screen_id, c.question_id, d.theirs)
+            model = training.cells_in_words(g, c.screen_id, c.question_id, d.model)
         parts.append(f"- {md(where)}: {md(g.t('feedback_yours'))} :red[{md(theirs)}] · "
                      f"{md(g.t('feedback_model'))} :green[{md(model)}]")
     return "\n".join(parts)
@@ -155,9 +121,9 @@ def step_feedback(g: Guidance, score: StepScore) -> None:
                 if c.differences and c.differences[0].where:
                     st.markdown(_difference_text(g, c))
                 else:
-                    labels = _labels(g, c)
-                    st.markdown(f"{md(g.t('feedback_yours'))} :red[{md(_plain(g, labels, c.theirs))}] · "
-                                f"{md(g.t('feedback_model'))} :green[{md(_plain(g, labels, c.model))}]")
+                    labels = training.option_labels(g, c.screen_id, c.question_id)
+                    st.markdown(f"{md(g.t('feedback_yours'))} :red[{md(training.in_words(g, labels, c.theirs))}] · "
+                                f"{md(g.t('feedback_model'))} :green[{md(training.in_words(g, labels, c.model))}]")
             elif not c.scored and isinstance(c.model, str) and c.model:
                 st.caption(md(g.t("feedback_model_text")))
                 st.markdown(md(c.model))
