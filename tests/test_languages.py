@@ -105,3 +105,21 @@ def test_the_record_can_be_downloaded_in_another_language(two_languages, store, 
     w = Wizard.seed(store, make_assessment(), screen="determination")
     choice = w.at.selectbox(key="pdf_lang_determination")
     assert choice.options == ["English", "Français"] and choice.value == "en"
+
+
+def test_a_language_switch_redoes_the_checks_in_the_new_language(store, make_assessment):
+    """The consistency findings and open items are worked out once per stored state; switching language
+    changes their words, not the state, so they are worked out again in the new language."""
+    from wizard import flow
+    from wizard.guidance import load_guidance
+
+    a = make_assessment("authorise")
+    a.determination.reassessment_triggers = ""  # "Authorise" needs them: a blocking finding
+    fr = load_guidance("fr")
+    french = [f.message for f in flow.blocking(flow.check(fr, a))]
+    assert french
+    w = Wizard.seed(store, a, screen="summary")
+    w.at.selectbox(key="lang_select").set_value("fr").run()
+    w.ok()
+    shown = w.texts()
+    assert all(message in shown for message in french), (french, shown[:500])

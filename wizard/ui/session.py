@@ -39,7 +39,7 @@ class OpenDoc:
     # Edits made since a conflict was found, in order, all against ``assessment``: held (not saved) until the
     # officer chooses.
     pending: list[Edit] = field(default_factory=list)
-    derived: dict[tuple[str, int], Any] = field(default_factory=dict)  # results worked out from ``stored``
+    derived: dict[tuple[str, int, str, str], Any] = field(default_factory=dict)  # worked out from ``stored``
 
     @property
     def assessment(self) -> Assessment:
@@ -59,19 +59,20 @@ class OpenDoc:
 
     def open_items(self, g: Guidance) -> dict[str, list[flow.Open]]:
         """What is still open, screen by screen; worked out once per stored state, not per widget."""
-        return self._memo("open", lambda: {s.id: flow.open_items(g, self.assessment, s) for s in g.screens})
+        return self.memo("open", g, lambda: {s.id: flow.open_items(g, self.assessment, s) for s in g.screens})
 
     def findings(self, g: Guidance) -> list[flow.Finding]:
-        return self._memo("findings", lambda: flow.check(g, self.assessment))
+        return self.memo("findings", g, lambda: flow.check(g, self.assessment))
 
     def outside(self, g: Guidance) -> fragments.Outside:
         """What the page shows outside the fragments (marks, rows, conflict): see wizard/ui/fragments.py."""
         return fragments.outside(g, self.open_items(g), self.findings(g), self.assessment,
                                  conflict=self.conflict is not None, pending=bool(self.pending))
 
-    def _memo(self, name: str, compute: Callable[[], Any]) -> Any:
-        # Every stored state has its own version (a save without changes keeps the same content).
-        key = (name, self.stored.version)
+    def memo(self, name: str, g: Guidance, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per stored state and guidance: every stored state has its own version (a save
+        without changes keeps the same content), and the words depend on the language (and text) shown."""
+        key = (name, self.stored.version, g.language, g.digest)
         if key not in self.derived:
             self.derived = {k: v for k, v in self.derived.items() if k[1] == self.stored.version}
             self.derived[key] = compute()
