@@ -133,7 +133,9 @@ def step_feedback(g: Guidance, score: StepScore) -> None:
 
 
 def _scores(g: Guidance, doc: OpenDoc, s: Scenario) -> list[StepScore]:
-    return training.compare(doc.assessment, s, g)
+    """Once per stored state: the comparison is drawn up to three times a run (after a step, on request, at
+    the end)."""
+    return doc.memo("training", g, lambda: training.compare(doc.assessment, s, g))
 
 
 def on_request(g: Guidance, doc: OpenDoc, s: Scenario, screen: Screen) -> None:
