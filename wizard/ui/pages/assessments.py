@@ -8,6 +8,7 @@ from datetime import date
 import streamlit as st
 
 from wizard import access, service
+from wizard.access import Principal
 from wizard.guidance_schema import Guidance
 from wizard.guidance_versions import is_current, version_of
 from wizard.locale_format import local_text, number_text
@@ -68,7 +69,7 @@ def _import(g: Guidance) -> None:
     st.session_state["list_notice"] = g.t("import_done", ref=md(a.case.reference or a.id), id=a.id)
 
 
-def _filters(g: Guidance, kind: str) -> ListFilter:
+def _filters(g: Guidance, p: Principal, kind: str) -> ListFilter:
     with st.expander(g.t("filters"), expanded=False):
         c1, c2, c3 = st.columns(3)
         status = c1.selectbox(g.t("filter_status"), ["", "draft", "final"], key="f_status",
@@ -87,13 +88,12 @@ def _filters(g: Guidance, kind: str) -> ListFilter:
                       text=(st.session_state.get("f_text") or "").strip() or None,
                       include_archived=show == "all", only_archived=show == "archived",
                       # real assessments and training ones are never listed together (issue 12)
-                      **_kind_filter(kind))
+                      **_kind_filter(p, kind))
 
 
-def _kinds() -> list[str]:
+def _kinds(p: Principal) -> list[str]:
     """What this person may list: real assessments (officers, administrators), training ones (trainers and
     the officers who practise), the reviewers' queue, and what reviewers returned to this officer."""
-    p = session.actor()
     kinds = []
     if p.has("officer") or p.has("administrator") or p.has("reviewer"):
         kinds.append("real")
@@ -106,8 +106,7 @@ def _kinds() -> list[str]:
     return kinds
 
 
-def _kind_filter(kind: str) -> dict:
-    p = session.actor()
+def _kind_filter(p: Principal, kind: str) -> dict:
     if kind == "training":
         return {"training": True}
     if kind == "review_queue":
@@ -142,7 +141,7 @@ def main() -> None:
         _new_box(g)
     if p.has("officer"):
         _import_box(g)
-    _list(g)
+    _list(g, p)  # who is asking is worked out once per run, not for every row
 
 
 def _new_box(g: Guidance) -> None:
@@ -164,8 +163,8 @@ def _import_box(g: Guidance) -> None:
         st.button(g.t("open"), key="import", on_click=_import, args=(g,))
 
 
-def _list(g: Guidance) -> None:
-    kinds = _kinds()
+def _list(g: Guidance, p: Principal) -> None:
+    kinds = _kinds(p)
     if not kinds:
         st.info(g.t("role_none"))
         return
@@ -175,7 +174,7 @@ def _list(g: Guidance) -> None:
                                   format_func=lambda k: g.t(f"list_kind_{k}"))
     kind = chosen or kinds[0]  # a click on the chosen one unselects it: a list is still shown
     st.text_input(g.t("filter_text"), key="f_text")
-    filters = _filters(g, kind)
+    filters = _filters(g, p, kind)
     sort_keys = ["updated_desc", "updated_asc", "reference", "importing_state", "status"]
     sort = st.selectbox(g.t("sort_by"), sort_keys, key="f_sort", format_func=lambda k: g.t(f"sort_{k}"))
     page_no = int(st.session_state.get("list_page", 1))
@@ -194,7 +193,7 @@ def _list(g: Guidance) -> None:
     if not page.rows:
         st.info(g.t("no_assessments"))
     for row in page.rows:
-        _row(g, row)
+        _row(g, row, p)
     prev, _, nxt = st.columns([1, 3, 1])
     prev.button(g.t("prev_page"), key="prev_page", disabled=page_no <= 1,
                 on_click=lambda: st.session_state.update(list_page=page_no - 1))
@@ -202,7 +201,7 @@ def _list(g: Guidance) -> None:
                on_click=lambda: st.session_state.update(list_page=page_no + 1))
 
 
-def _row(g: Guidance, row) -> None:
+def _row(g: Guidance, row, p: Principal) -> None:
     with st.container(border=True):
         badges = [g.t(f"{row.status}_badge")] + ([g.t("training_badge")] if row.training else []) + \
             ([g.t("archived_badge")] if row.archived else [])
@@ -219,7 +218,6 @@ def _row(g: Guidance, row) -> None:
                        kwargs={"switch_to": (WIZARD_PAGE, {"aid": row.id})})
         cols[1].button(g.t("nav_history"), key=f"hist_{row.id}", on_click=st.session_state.update,
                        kwargs={"switch_to": (HISTORY_PAGE, {"aid": row.id})})
-        p = session.actor()
         if p.has("officer"):
             cols[2].button(g.t("duplicate"), key=f"dup_{row.id}", on_click=_action, args=("duplicate", row.id))
         cols[3].download_button(g.t("export_json"), data=lambda rid=row.id: service.export_json(session.store(), rid),
