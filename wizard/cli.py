@@ -18,6 +18,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard import guidance as guidance_module
 from wizard import guidance_versions, service
@@ -27,6 +28,9 @@ from wizard.guidance_schema import GuidanceError
 from wizard.locale_format import utc_text
 from wizard.model import AssessmentFormatError
 from wizard.store import ImportRefused, ListFilter, Store, StoreError
+
+if TYPE_CHECKING:
+    from wizard.store_backup import Verification
 
 LIST_PAGE = 500  # rows fetched per query when listing more than one page
 
@@ -251,15 +255,15 @@ def _store_url(args: argparse.Namespace) -> str:
     return getattr(args, "database_url", None) or database_url()
 
 
-def _verified(v: object, what: str) -> int:
+def _verified(v: Verification, what: str) -> int:
     from wizard.store_backup import describe
 
-    if v.problems:  # type: ignore[attr-defined]
+    if v.problems:
         print(f"FAILED: {what}:", file=sys.stderr)
-        for p in v.problems:  # type: ignore[attr-defined]
+        for p in v.problems:
             print(f"  - {p}", file=sys.stderr)
         return 1
-    print(f"OK: {what}: {describe(v)}")  # type: ignore[arg-type]
+    print(f"OK: {what}: {describe(v)}")
     return 0
 
 

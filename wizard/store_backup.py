@@ -104,7 +104,8 @@ def backup(url: str, out: Path) -> Path:
 # --- copying between stores --------------------------------------------------------------------------------------
 
 
-def _tables(engine: Engine) -> dict[str, Table]:
+def _tables() -> dict[str, Table]:
+    """The store's tables, parents before children (the same in every store: the migrations make them)."""
     return {name: metadata.tables[name] for name in TABLE_ORDER}
 
 
@@ -114,7 +115,7 @@ def _count(engine: Engine, table: Table) -> int:
 
 
 def _require_empty(engine: Engine, url: str) -> None:
-    filled = [name for name, table in _tables(engine).items() if _count(engine, table)]
+    filled = [name for name, table in _tables().items() if _count(engine, table)]
     if filled:
         raise BackupError(f"the target store {make_url(url).render_as_string(hide_password=True)} is not empty "
                           f"({', '.join(filled)}): a restore or a move only fills an empty store")
@@ -127,7 +128,7 @@ def _copy(source: Engine, target: Engine) -> None:
             src.execution_options(isolation_level="REPEATABLE READ")
         with src.begin(), dst.begin():
             decided: list[dict] = []
-            for name, table in _tables(source).items():
+            for name, table in _tables().items():
                 result = src.execution_options(stream_results=True).execute(select(table))
                 while rows := result.fetchmany(BATCH):
                     batch = [dict(r._mapping) for r in rows]
@@ -143,7 +144,7 @@ def _copy(source: Engine, target: Engine) -> None:
                 dst.execute(comments.update().where(comments.c.id == row["id"])
                             .values({k: row[k] for k in COMMENT_DECISION}))
             if target.dialect.name == "postgresql":
-                for name, table in _tables(target).items():
+                for name, table in _tables().items():
                     if "id" in table.c and table.c.id.autoincrement is True:
                         dst.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                                          f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"))
@@ -233,7 +234,7 @@ def verify(source_url: str, target_url: str) -> Verification:
     source, target = make_engine(source_url), make_engine(target_url)
     v = Verification()
     try:
-        for name, table in _tables(source).items():
+        for name, table in _tables().items():
             a, b = _count(source, table), _count(target, table)
             v.counts[name] = (a, b)
             if a != b:
@@ -260,7 +261,7 @@ def verify_alone(url: str) -> Verification:
     engine = make_engine(url)
     v = Verification()
     try:
-        for name, table in _tables(engine).items():
+        for name, table in _tables().items():
             n = _count(engine, table)
             v.counts[name] = (n, n)
         docs = _documents(engine)
