@@ -7,8 +7,16 @@ bare one-row UPDATE with the same durability settings, and of each kind of list 
 With two sizes the store is built up to the first, measured, grown to the second and measured again, and the
 ratio of each operation's median between the sizes is printed: an indexed operation grows little, a scan grows
 with the rows. PostgreSQL needs ``--url`` (an empty database: it is filled and left filled). The rows are
-bulk-inserted (executemany), so that building is quick. Aims (issue 14): every list or search operation at most
-1.5x slower at 1M than at 100k; autosave at most 1.5x the bare UPDATE; every list operation under 50 ms at 1M.
+bulk-inserted (executemany), so that building is quick. A ``{rows}`` in ``--url`` or ``--db`` gives each size a
+database of its own, kept: a later run measures it again without building it again (a million assessments with
+50 log entries each take about 20 minutes to build and 11 GB on either engine), e.g.
+
+    python bench/store.py --engine postgresql --rows 100000,1000000 \
+        --url postgresql+psycopg://wizard:wizard@127.0.0.1:5432/wizard_b{rows}
+    python bench/store.py --rows 100000,1000000 --db /var/tmp/bench-{rows}.sqlite
+
+Aims (issue 14): every list or search operation at most 1.5x slower at 1M than at 100k; autosave at most 1.5x
+the bare UPDATE; every list operation under 50 ms at 1M.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from wizard.model import Answer, Assessment, CaseDetails, Determination, Item, Source, to_json
 from wizard.store import ListFilter, Store
@@ -95,6 +103,11 @@ def build(store: Store, count: int, seed: int = 1, start_at: int = 0, events_per
         conn.exec_driver_sql("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE")
 
 
+def store_events(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(events)).scalar_one()
+
+
 def timings_ms(fn, runs: int) -> tuple[float, float]:
     """Median and 95th percentile of ``runs`` timed calls (after one warm-up call)."""
     fn()
@@ -158,21 +171,25 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     sizes = [int(x) for x in args.rows.split(",")]
 
+    if args.engine == "postgresql" and not args.url:
+        p.error("--engine postgresql needs --url")
     with tempfile.TemporaryDirectory() as tmp:
         if args.engine == "postgresql":
-            if not args.url:
-                p.error("--engine postgresql needs --url")
             url = args.url
         else:
             url = f"sqlite:///{Path(args.db) if args.db else Path(tmp) / 'bench.sqlite'}"
-        store = Store(url)
         results: list[tuple[int, dict[str, tuple[float, float]]]] = []
+        store = None
         for size in sizes:
+            if store is None or "{rows}" in url:
+                if store is not None:
+                    store.close()
+                store = Store(url.replace("{rows}", str(size)))
             t0 = time.perf_counter()
             have = store.count()
             if have < size:
                 build(store, size - have, start_at=have, events_per=args.events)
-            print(f"{store.count():,} assessments, {args.events} log entries each, {args.engine}; built in "
+            print(f"{store.count():,} assessments, {store_events(store):,} log entries, {args.engine}; built in "
                   f"{time.perf_counter() - t0:.0f} s; median and p95 of {args.runs} runs", flush=True)
             figures = measure(store, args.runs)
             for name, (median, p95) in figures.items():

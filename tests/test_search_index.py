@@ -29,7 +29,7 @@ def _corpus(rng: random.Random, n: int) -> list[Assessment]:
 
 QUERIES = ["po", "pol", "police", "POLICE", "garde cô", "côtière", "ÉTAT", "état", "国家", "警察", "边", "50%", "%",
            "_", "under_score", '"no"', "o'neill", "back\\", "2026-00", "exp-2024", "unit rapid", "nothing-like-this",
-           "e", "7e b"]
+           "e", "7e b", "exp-2024-0007", "exp-2021-01"]
 
 
 @pytest.fixture
@@ -83,4 +83,65 @@ def test_counting_stops_at_the_cap_and_pages_go_on(store_url, monkeypatch):
     assert far.page == 6 and len(far.rows) == 20
     few = s.list(ListFilter(text="国家"), page_size=20)
     assert few.exact and few.total == len({r.id for r in s.list(ListFilter(text="国家"), page_size=200).rows})
+    s.close()
+
+
+def _statements(store: Store):
+    """Counts the statements sent to the database (not BEGIN or COMMIT) while the block runs."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        sent: list[str] = []
+
+        def note(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+                sent.append(statement)
+
+        event.listen(store.engine, "before_cursor_execute", note)
+        try:
+            yield sent
+        finally:
+            event.remove(store.engine, "before_cursor_execute", note)
+    return counting()
+
+
+def test_a_list_page_and_its_count_are_one_statement(searched):
+    searched.list(ListFilter(text="police"))  # a text's plan is worked out once, then kept
+    for f in (ListFilter(), ListFilter(text="police"), ListFilter(text="po"), ListFilter(status="draft"),
+              ListFilter(text="police", status="draft"), ListFilter(text="nothing-like-this")):
+        searched.list(f)
+        with _statements(searched) as sent:
+            page = searched.list(f, page_size=10)
+        assert len(sent) == 1, (f, sent)
+        assert page.total >= len(page.rows)
+    with _statements(searched) as sent:  # past the end: the last page, with a count of its own
+        page = searched.list(ListFilter(text="police"), page=999, page_size=10)
+    assert page.page == page.pages and page.rows and len(sent) == 3
+
+
+def test_postgresql_looks_a_reference_up_by_its_rarest_word(store_url):
+    if not store_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's plan; SQLite's trigram table reads only the rows holding every trigram")
+    s = Store(store_url)
+    for i in range(20):
+        a = Assessment(id=f"r{i:05d}")
+        a.case.reference, a.case.end_user = f"LIC-2024-{i:06d}", "Ministry of Interior"
+        s.create(a, "Officer")
+    with s.engine.begin() as conn:  # the bulk of them quickly: only the list columns matter here
+        conn.execute(sql("INSERT INTO assessments (id, version, revision, status, archived, training, reference, "
+                         "importing_state, end_user, officer, created_at, updated_at, search, guidance_version, "
+                         "review_status, officer_id) SELECT 'bulk' || g, 1, 1, 'draft', false, false, "
+                         "'LIC-2024-' || lpad(g::text, 6, '0'), 'X', 'Ministry of Interior', 'O', now(), now(), "
+                         "'lic-2024-' || lpad(g::text, 6, '0') || chr(31) || 'ministry of interior', '', 'none', "
+                         "'name:O' FROM generate_series(20, 2999) g"))
+        conn.execute(sql("ANALYZE assessments"))
+    # "lic" and "202" are in every row: the index would read all 3,000 entries for each, so the plan looks up
+    # the number alone and tests the whole text on the few rows found.
+    plan = s._text_plan("lic-2024-000017")
+    assert (plan.probe, plan.common) == ("000017", False)
+    assert [r.id for r in s.list(ListFilter(text="LIC-2024-000017")).rows] == ["r00017"]
+    assert s.list(ListFilter(text="lic-2024-00001")).total == 10
     s.close()

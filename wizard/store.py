@@ -21,9 +21,23 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
-from sqlalchemy import Connection, and_, false, func, insert, literal_column, select, table, true, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    false,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    table,
+    true,
+    update,
+)
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import SQLAlchemyError
 
 from wizard import access, flow, migrations
@@ -52,6 +66,8 @@ LIST_TEXT_MAX = 500
 SEARCH_INDEX = "ix_assessments_search"  # SQLite only (migration 0002)
 FTS_TABLE = "assessments_fts"  # SQLite's trigram index of the search column (migration 0008)
 COUNT_CAP = 10_000  # a list counts its matches up to this many
+TEXT_PLAN_SECONDS = 300.0  # how long a search text's plan is reused (Store._text_plan)
+TEXT_PLANS_KEPT = 256
 TRIGRAM = 3  # shorter texts have no trigram to look up: they are found by scanning, as before
 # Fields only the store changes (create, finalise, reopen, import); a save that changes them is refused.
 STORE_OWNED = ("id", "revision", "status", "created_at", "finalised_at", "scenario", "training_session", "review",
@@ -300,6 +316,60 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+@dataclass(frozen=True)
+class TextPlan:
+    """How a list finds the rows whose search column holds a text. Every plan finds exactly the rows a
+    substring test finds (tests/test_search_index.py); they differ in speed only."""
+    common: bool = False  # more than COUNT_CAP rows hold it: walk the sort order, testing each row
+    probe: str | None = None  # the part of the text the trigram index looks up
+    scan: bool = False  # no trigram to look up (under three characters): SQLite scans its covering index
+
+
+def _sqlite_text_plan(conn: Connection, text: str) -> TextPlan:
+    if len(text) < TRIGRAM:
+        return TextPlan(scan=True)
+    phrase = '"' + text.replace('"', '""') + '"'
+    hits = select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(
+        literal_column(FTS_TABLE).op("MATCH")(phrase)).limit(COUNT_CAP + 1)
+    common = conn.execute(select(func.count()).select_from(hits.subquery())).scalar_one() > COUNT_CAP
+    return TextPlan(common=common, probe=None if common else text)
+
+
+ESTIMATE = sql_text("EXPLAIN (FORMAT JSON) SELECT 1 FROM assessments WHERE search LIKE :pattern ESCAPE '\\'")
+
+
+def _postgresql_text_plan(conn: Connection, text: str) -> TextPlan:
+    """The planner's estimate, from the column's statistics, of how many rows hold the text and each of its
+    words. The trigram index reads every trigram's whole list of rows, so "lic-2024-0421" (whose "lic" and
+    "202" are in every reference) is looked up by its cheapest part, "0421", and then tested whole."""
+    parts = [text] + [w for w in dict.fromkeys(re.findall(r"[^\W_]{3,}", text)) if w != text]
+    estimates = {}
+    for part in parts:
+        plan = conn.execute(ESTIMATE, {"pattern": f"%{_like_escape(part)}%"}).scalar_one()[0]["Plan"]
+        estimates[part] = (plan["Total Cost"], plan["Plan Rows"])
+    if estimates[text][1] > COUNT_CAP:
+        return TextPlan(common=True)
+    probe = min(parts, key=lambda p: (*estimates[p], len(p)))  # cheapest, then rarest, then fewest trigrams
+    return TextPlan(probe=probe if len(probe) >= TRIGRAM else None)
+
+
+def _text_conditions(dialect: str, text: str, plan: TextPlan) -> list:
+    like = A.search.like(f"%{_like_escape(text)}%", escape="\\")
+    if dialect == "sqlite":
+        if plan.probe is None:
+            return [like]
+        phrase = '"' + plan.probe.replace('"', '""') + '"'
+        hits = select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(
+            literal_column(FTS_TABLE).op("MATCH")(phrase))
+        return [like, literal_column("assessments.rowid").in_(hits)]
+    # PostgreSQL would hand every LIKE on the column to the trigram index; strpos is the same substring test
+    # kept out of the index, so the index looks up the probe alone (or nothing, for a common text).
+    exact = func.strpos(A.search, text) > 0
+    if plan.probe is None:
+        return [exact]
+    return [A.search.like(f"%{_like_escape(plan.probe)}%", escape="\\"), exact]
+
+
 # --- the store --------------------------------------------------------------------------------------------
 
 class Store:
@@ -307,6 +377,7 @@ class Store:
         self.url = url or database_url()
         self.access = access or AccessConfig()
         self.engine = make_engine(self.url)
+        self._text_plans: dict[str, tuple[float, TextPlan]] = {}
         try:
             migrations.upgrade(self.engine)
         except SQLAlchemyError as err:
@@ -405,6 +476,8 @@ class Store:
 
     def list(self, filters: ListFilter | None = None, sort: str = "updated_desc", page: int = 1,
              page_size: int = 25) -> ListPage:
+        """One page of the list and how many match, read in one statement (two more only for a page past the
+        end, which is answered with the last page)."""
         f = filters or ListFilter()
         if sort not in SORTS:
             raise StoreError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
@@ -427,46 +500,56 @@ class Store:
         if f.date_to:
             conds.append(A.updated_at < datetime.combine(f.date_to + timedelta(days=1), time(), UTC))
         text = (f.text or "").strip().lower()
-        indexed = bool(text) and len(text) >= TRIGRAM and self.engine.dialect.name == "sqlite"
-        common = False
-        if text:
-            conds.append(A.search.like(f"%{_like_escape(text)}%", escape="\\"))
-        if indexed:
-            # The trigram index finds the rows holding every trigram of the text (migration 0008); the LIKE
-            # above keeps the result exactly the substring search's. A text in more than COUNT_CAP rows is
-            # found faster by walking the sort order and testing each row: a page fills within a few dozen.
-            phrase = '"' + text.replace('"', '""') + '"'
-            hits = (select(literal_column("rowid")).select_from(table(FTS_TABLE))
-                    .where(literal_column(FTS_TABLE).op("MATCH")(phrase)))
-            with self._tx() as conn:
-                common = conn.execute(select(func.count()).select_from(
-                    hits.limit(COUNT_CAP + 1).subquery())).scalar_one() > COUNT_CAP
-            if not common:
-                conds.append(literal_column("assessments.rowid").in_(hits))
+        plan = self._text_plan(text) if text else None
+        if plan is not None:
+            conds.extend(_text_conditions(self.engine.dialect.name, text, plan))
         where = and_(True, *conds)
+        ids = select(A.id).where(where).order_by(*SORTS[sort])
         # Counting stops at COUNT_CAP + 1 matches: an exact count of a million rows costs as much as reading
         # them, and "more than 10,000" is all a list page needs to say.
         matching = select(literal_column("1")).select_from(assessments).where(where).limit(COUNT_CAP + 1)
-        ids = select(A.id).where(where).order_by(*SORTS[sort])
-        if text and not indexed and not common:
+        if plan is not None and plan.scan:
             # SQLite's planner would walk the updated_at index and visit every row; the covering index is
-            # ten times faster for a substring search, however rare or common the match.
+            # ten times faster for a substring search with no trigram to look up.
             hint = f"INDEXED BY {SEARCH_INDEX}"
             matching = matching.with_hint(assessments, hint, "sqlite")
             ids = ids.with_hint(assessments, hint, "sqlite")
         count = select(func.count()).select_from(matching.subquery())
-        with self._tx() as conn:
-            # A common text with no other filter has more matches than are counted: said without counting.
-            only_text = common and len(conds) == 2 and not f.include_archived
-            counted = COUNT_CAP + 1 if only_text else conn.execute(count).scalar_one()
-            total, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
-            if exact:  # past the last page: the last page (beyond the cap the pages are not counted)
-                page = min(max(1, page), max(1, -(-total // page_size)))
-            page = max(1, page)
-            # Pick the page's ids first (index-only), then read just those rows.
+        # A common text and no other filter: more match than are counted, said without counting.
+        uncounted = plan is not None and plan.common and len(conds) == 2 and not f.include_archived
+        counted = literal(COUNT_CAP + 1) if uncounted else count.scalar_subquery()
+
+        def read(page: int) -> tuple[list[ListRow], int | None]:
+            # The page's ids first (index-only), then just those rows, with the count beside them.
             page_ids = ids.limit(page_size).offset((page - 1) * page_size)
-            rows = conn.execute(select(*LIST_COLUMNS).where(A.id.in_(page_ids)).order_by(*SORTS[sort]))
-            return ListPage([ListRow(*r) for r in rows], total, page, page_size, exact)
+            q = select(*LIST_COLUMNS, counted.label("counted")).where(A.id.in_(page_ids)).order_by(*SORTS[sort])
+            rows = conn.execute(q).all()
+            return [ListRow(*r[:-1]) for r in rows], (rows[0].counted if rows else None)
+
+        page = max(1, page)
+        with self._tx() as conn:
+            rows, found = read(page)
+            if found is None:  # nothing on this page: none match, or the page is past the end
+                found = 0 if page == 1 else (COUNT_CAP + 1 if uncounted else conn.execute(count).scalar_one())
+                last = max(1, -(-min(found, COUNT_CAP) // page_size))
+                if found and found <= COUNT_CAP and page > last:  # past the last page: the last page
+                    page = last
+                    rows, _ = read(page)
+        return ListPage(rows, min(found, COUNT_CAP), page, page_size, found <= COUNT_CAP)
+
+    def _text_plan(self, text: str) -> TextPlan:
+        """How to find the rows holding ``text``, kept for a few minutes per text: a list rerun with the same
+        search then costs one statement. The rows found are the same whatever the plan; only the speed varies."""
+        now = monotonic()
+        kept = self._text_plans.get(text)
+        if kept and now - kept[0] < TEXT_PLAN_SECONDS:
+            return kept[1]
+        with self._tx() as conn:
+            plan = (_sqlite_text_plan if conn.dialect.name == "sqlite" else _postgresql_text_plan)(conn, text)
+        if len(self._text_plans) >= TEXT_PLANS_KEPT:
+            self._text_plans.pop(next(iter(self._text_plans)))
+        self._text_plans[text] = (now, plan)
+        return plan
 
     # --- writing ---
 
