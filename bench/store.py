@@ -137,10 +137,15 @@ def measure(store: Store, runs: int) -> dict[str, tuple[float, float]]:
     current = store.get(drafts[0].id)
     state = {"stored": current, "n": 0}
 
+    edited = []  # each save's edit is made beforehand: the figure is the store's save, not the caller's copy
+    for n in range(runs + 1):
+        a = current.assessment.model_copy(deep=True)
+        a.case.end_use = f"edited {n}"
+        edited.append(a)
+
     def autosave() -> None:
-        a = state["stored"].assessment.model_copy(deep=True)
-        state["n"] += 1
-        a.case.end_use = f"edited {state['n']}"
+        a = edited.pop()
+        a.updated_at = state["stored"].assessment.updated_at  # as the caller has it: from the last save
         state["stored"] = store.save(a, state["stored"].version, "bench")
 
     other = drafts[1].id

@@ -117,7 +117,10 @@ def test_stale_save_is_refused_and_says_what_changed(db_store):
     assert db_store.save(rebased, err.current.version, "bob").version == 4
 
 
-def test_concurrent_saves_on_one_version_exactly_one_wins(store_url):
+@pytest.mark.parametrize("read_first", [False, True], ids=["unread", "read first"])
+def test_concurrent_saves_on_one_version_exactly_one_wins(store_url, read_first):
+    """Four app servers save on one version at once: one wins. Having read the assessment first, each server
+    saves without reading it again (its row's UPDATE checks the version), and still only one wins."""
     setup = Store(store_url)
     v1 = setup.create(make(), "alice")
     results: list[str] = []
@@ -125,6 +128,8 @@ def test_concurrent_saves_on_one_version_exactly_one_wins(store_url):
 
     def writer(n: int) -> None:
         s = Store(store_url)
+        if read_first:
+            s.get(v1.assessment.id)
         a = v1.assessment.model_copy(deep=True)
         a.case.end_user = f"writer {n}"
         barrier.wait()
@@ -144,6 +149,57 @@ def test_concurrent_saves_on_one_version_exactly_one_wins(store_url):
     assert sorted(results) == ["conflict"] * 3 + ["saved"]
     assert setup.get(v1.assessment.id).version == 2
     setup.close()
+
+
+def test_a_save_on_what_another_server_changed_is_refused_though_this_one_knew_the_document(store_url):
+    here, there = Store(store_url), Store(store_url)
+    v1 = here.create(make(), "alice")
+    mine = here.get(v1.assessment.id).assessment  # this server holds version 1's document
+    theirs = there.get(v1.assessment.id).assessment
+    theirs.case.end_user = "Navy"
+    there.save(theirs, 1, "bob")
+    mine.case.importing_state = "Borduria"
+    with pytest.raises(Conflict) as info:
+        here.save(mine, 1, "alice")
+    assert info.value.current.version == 2
+    assert [c.path for c in info.value.changes] == ["case.end_user"]
+    stored = here.get(v1.assessment.id)
+    assert (stored.assessment.case.end_user, stored.assessment.case.importing_state) == ("Navy", "Atlantis")
+    assert [e.action for e in here.events(v1.assessment.id)] == ["edit", "create"]
+    # Unchanged but stale: refused too, as before
+    with pytest.raises(Conflict):
+        here.save(v1.assessment, 1, "alice")
+    here.close(), there.close()
+
+
+def test_an_autosave_does_not_read_back_what_the_store_wrote(db_store):
+    from sqlalchemy import event
+
+    a = db_store.create(make(), "alice").assessment
+    a.case.end_use = "first"
+    saved = db_store.save(a, 1, "alice")
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        if not statement.upper().startswith(("BEGIN", "COMMIT")):
+            sent.append(statement.split(None, 1)[0].upper())
+
+    event.listen(db_store.engine, "before_cursor_execute", note)
+    try:
+        again = saved.assessment.model_copy(deep=True)
+        again.case.end_use = "second"
+        saved = db_store.save(again, saved.version, "alice")
+    finally:
+        event.remove(db_store.engine, "before_cursor_execute", note)
+    # PostgreSQL: row, document and log entry in one statement; SQLite: three (no round trips to save there)
+    expected = ["WITH"] if db_store.engine.dialect.name == "postgresql" else ["UPDATE", "UPDATE", "INSERT"]
+    assert sent == expected, sent
+    assert db_store.get(a.id).assessment.case.end_use == "second" and saved.version == 3
+    saved.assessment.case.end_use = "changed by the caller, not saved"  # the store keeps its own copy
+    later = db_store.get(a.id).assessment
+    later.case.end_use = "third"
+    assert db_store.save(later, 3, "alice").assessment.case.end_use == "third"
+    assert [(e.old, e.new) for e in db_store.events(a.id, limit=1)] == [("second", "third")]
 
 
 # --- finalise, lock, reopen, revisions ---

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     and_,
+    bindparam,
     false,
     func,
     insert,
@@ -47,6 +48,7 @@ from wizard.history import FieldChange, diff, squash
 from wizard.model import Assessment, ReviewComment, content_sha256, new_id, to_json, utc_now
 from wizard.store_config import database_url, make_engine
 from wizard.store_schema import (
+    UTCDateTime,
     assessments,
     documents,
     events,
@@ -68,6 +70,7 @@ FTS_TABLE = "assessments_fts"  # SQLite's trigram index of the search column (mi
 COUNT_CAP = 10_000  # a list counts its matches up to this many
 TEXT_PLAN_SECONDS = 300.0  # how long a search text's plan is reused (Store._text_plan)
 TEXT_PLANS_KEPT = 256
+DOCUMENTS_KEPT = 256  # the stored documents a store remembers, for quick saves (Store.save)
 TRIGRAM = 3  # shorter texts have no trigram to look up: they are found by scanning, as before
 # Fields only the store changes (create, finalise, reopen, import); a save that changes them is refused.
 STORE_OWNED = ("id", "revision", "status", "created_at", "finalised_at", "scenario", "training_session", "review",
@@ -370,6 +373,29 @@ def _text_conditions(dialect: str, text: str, plan: TextPlan) -> list:
     return [A.search.like(f"%{_like_escape(plan.probe)}%", escape="\\"), exact]
 
 
+# Statements an autosave sends, built once (building one costs about as much as the database takes to run it).
+TOUCH_ROW = (update(assessments).where(A.id == bindparam("b_id"), A.version == bindparam("b_base"))
+             .values(version=bindparam("b_version"), updated_at=bindparam("b_at")))
+WRITE_DOCUMENT = update(documents).where(documents.c.assessment_id == bindparam("b_id")).values(
+    body=bindparam("b_body"))
+INSERT_EVENTS = insert(events)
+# PostgreSQL runs the sub-statements of a WITH together: the row moves on only from the version the save was
+# based on, the document is written only if it did, and the log entries only if the document was.
+AUTOSAVE_POSTGRESQL = sql_text("""
+WITH moved AS (
+    UPDATE assessments SET version = CAST(:version AS integer), updated_at = :at
+    WHERE id = :id AND version = CAST(:base AS integer) RETURNING id),
+written AS (
+    UPDATE documents SET body = :body FROM moved WHERE documents.assessment_id = moved.id
+    RETURNING documents.assessment_id)
+INSERT INTO events (assessment_id, revision, version, at, actor, action, path, old, new, note)
+SELECT written.assessment_id, CAST(:revision AS integer), CAST(:version AS integer), :at, :actor, 'edit',
+       c.value ->> 0, c.value ->> 1, c.value ->> 2, NULL
+FROM written, jsonb_array_elements(CAST(:changes AS jsonb)) WITH ORDINALITY AS c(value, n)
+ORDER BY c.n
+""").bindparams(bindparam("at", type_=UTCDateTime))
+
+
 # --- the store --------------------------------------------------------------------------------------------
 
 class Store:
@@ -378,6 +404,7 @@ class Store:
         self.access = access or AccessConfig()
         self.engine = make_engine(self.url)
         self._text_plans: dict[str, tuple[float, TextPlan]] = {}
+        self._known: dict[str, tuple[int, bool, str]] = {}  # id: (version, archived, document)
         try:
             migrations.upgrade(self.engine)
         except SQLAlchemyError as err:
@@ -414,6 +441,7 @@ class Store:
         row = conn.execute(q.with_for_update(of=assessments) if lock else q).one_or_none()
         if row is None:
             raise NotFound(f"no assessment with id {id!r}")
+        self._remember(id, row.version, row.archived, row.body)
         return Stored(Assessment.model_validate_json(row.body), row.version, row.archived, row.updated_at)
 
     def get(self, id: str, as_: Actor | None = None) -> Stored:
@@ -569,9 +597,23 @@ class Store:
 
     def save(self, a: Assessment, base_version: int, actor: Actor) -> Stored:
         """Store ``a`` if ``base_version`` is the stored version; one "edit" event per changed field. A change
-        of the content a reviewer approved voids the approval (a "void" event says so)."""
+        of the content a reviewer approved voids the approval (a "void" event says so).
+
+        An autosave is the commonest write, so it does without reading the assessment back when this store
+        already holds the stored document of ``base_version`` (it wrote or read it): every write bumps the
+        version, so that document is what the database holds as long as the version is unchanged, which the
+        row's UPDATE checks itself. A row that has moved on is read as usual, and the conflict raised."""
+        known = self._known.get(a.id)
         with self._tx(write=True) as conn:
-            cur = self._writable(conn, a.id, base_version)
+            cur, before = None, None
+            if known is not None and known[0] == base_version:
+                before = json.loads(known[2])
+                cur = Stored(Assessment.model_validate(before), known[0], known[1], a.updated_at)
+                if cur.archived or cur.assessment.status == "final":
+                    cur, before = None, None  # read as usual: it says why the assessment cannot be changed
+            checked = cur is not None  # the row's version is still to be checked, by its UPDATE below
+            if cur is None:
+                cur = self._writable(conn, a.id, base_version)
             self._allow(access.may_edit(who(actor), cur.assessment),
                         "only the assessment's own officer changes its answers")
             for name in STORE_OWNED:
@@ -580,23 +622,39 @@ class Store:
                                      "not by a save")
             if cur.assessment.training and not a.training:
                 raise StoreError(f"not saved: {TRAINING_NEVER_FINAL}")
-            changes = diff(cur.assessment, a)
+            changes = diff(before if before is not None else cur.assessment, a)
             if not changes:
-                return cur
-            new = a.model_copy(deep=True)
-            new.updated_at = utc_now()
-            version = cur.version + 1
+                return self._writable(conn, a.id, base_version) if checked else cur  # unchanged, if current
+            update_with: dict[str, Any] = {"updated_at": utc_now()}
             voided = cur.assessment.review.status == "approved" and \
-                content_sha256(new) != cur.assessment.review.approved_sha256
+                content_sha256(a) != cur.assessment.review.approved_sha256
             if voided:
-                new.review = new.review.model_copy(update={"status": "voided"})
-            self._write_current(conn, new, version)
-            conn.execute(insert(events), [
-                _event_row(new, version, actor, "edit", path=c.path, old=c.old, new=c.new) for c in changes])
+                update_with["review"] = a.review.model_copy(update={"status": "voided"})
+            body = to_json(a.model_copy(update=update_with), indent=None)  # shallow: only these two are new
+            new = Assessment.model_validate_json(body)  # the caller's object stays the caller's
+            version = cur.version + 1
+            if checked and not voided and conn.dialect.name == "postgresql" and \
+                    _columns(new) == _columns(cur.assessment):
+                # The usual autosave on PostgreSQL: row, document and log in one statement, one round trip.
+                written = conn.execute(AUTOSAVE_POSTGRESQL, dict(
+                    id=a.id, base=base_version, version=version, at=new.updated_at, body=body,
+                    revision=new.revision, actor=_actor(actor), changes=json.dumps(
+                        [[c.path, _json_text(c.old), _json_text(c.new)] for c in changes], ensure_ascii=False),
+                )).rowcount == len(changes)
+            else:
+                written = self._write_current(conn, new, version, body=body, was=cur.assessment,
+                                              base_version=base_version if checked else None)
+                if written:
+                    conn.execute(INSERT_EVENTS, [
+                        _event_row(new, version, actor, "edit", path=c.path, old=c.old, new=c.new) for c in changes])
+            if not written:
+                self._writable(conn, a.id, base_version)  # moved on since: raises the conflict, with what changed
+                raise StoreError(f"not saved: assessment {a.id!r} changed while it was being saved")
             if voided:
                 conn.execute(insert(events).values(_event_row(
                     new, version, actor, "void", path="review.status", old="approved", new="voided",
                     note="the approved content changed")))
+        self._remember(new.id, version, False, body)
         a.updated_at = new.updated_at
         return Stored(new, version, False, new.updated_at)
 
@@ -978,14 +1036,39 @@ class Store:
         if a.status == "final":
             self._snapshot(conn, a, actor)
 
-    def _write_current(self, conn: Connection, a: Assessment, version: int) -> None:
+    def _write_current(self, conn: Connection, a: Assessment, version: int, *, body: str | None = None,
+                       base_version: int | None = None, was: Assessment | None = None) -> bool:
+        """Write the row and the document; with ``base_version``, only if the row is still at that version
+        (False if not, and nothing written). With ``was``, the row's list columns are set only where they
+        differ from it: an index (and SQLite's trigram table) is written only when a column of it changed."""
         # The database refuses to change the document of a final row (migration 0003), so the document is
         # written while the row is a draft: before the row when finalising, after it when reopening.
-        row = (update(assessments).where(A.id == a.id)
-               .values(version=version, updated_at=a.updated_at, **_columns(a)))
-        document = update(documents).where(documents.c.assessment_id == a.id).values(body=to_json(a, indent=None))
-        for statement in (document, row) if a.status == "final" else (row, document):
-            conn.execute(statement)
+        columns = _columns(a)
+        if was is not None:
+            before = _columns(was)
+            columns = {k: v for k, v in columns.items() if before[k] != v}
+        if base_version is not None and not columns:  # the usual autosave: a statement built once
+            row, row_values = TOUCH_ROW, dict(b_id=a.id, b_base=base_version, b_version=version, b_at=a.updated_at)
+        else:
+            row = (update(assessments).where(A.id == a.id)
+                   .values(version=version, updated_at=a.updated_at, **columns))
+            if base_version is not None:
+                row = row.where(A.version == base_version)
+            row_values = {}
+        document = (WRITE_DOCUMENT, dict(b_id=a.id, b_body=body or to_json(a, indent=None)))
+        for statement, values in (document, (row, row_values)) if a.status == "final" else ((row, row_values),
+                                                                                          document):
+            written = conn.execute(statement, values).rowcount
+            if statement is row and base_version is not None and not written:
+                return False
+        return True
+
+    def _remember(self, id: str, version: int, archived: bool, body: str) -> None:
+        """The stored document of ``id`` at ``version``, for the next save's check (see save)."""
+        self._known.pop(id, None)
+        if len(self._known) >= DOCUMENTS_KEPT:
+            self._known.pop(next(iter(self._known)))
+        self._known[id] = (version, archived, body)
 
     def _snapshot(self, conn: Connection, a: Assessment, actor: str) -> None:
         conn.execute(insert(revisions).values(assessment_id=a.id, revision=a.revision, status=a.status,
@@ -1031,6 +1114,10 @@ def _event_row(a: Assessment, version: int, actor: str, action: str, *, path: st
                 actor=_actor(actor), action=action, path=path,
                 old=json.dumps(old, ensure_ascii=False) if with_values else None,
                 new=json.dumps(new, ensure_ascii=False) if with_values else None, note=note)
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _event(r) -> Event:
