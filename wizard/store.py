@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from threading import Lock
 from time import monotonic
 from typing import Any
 
@@ -405,6 +406,7 @@ class Store:
         self.engine = make_engine(self.url)
         self._text_plans: dict[str, tuple[float, TextPlan]] = {}
         self._known: dict[str, tuple[int, bool, str]] = {}  # id: (version, archived, document)
+        self._kept = Lock()  # one store serves every session of an app server, each in a thread of its own
         try:
             migrations.upgrade(self.engine)
         except SQLAlchemyError as err:
@@ -574,9 +576,8 @@ class Store:
             return kept[1]
         with self._tx() as conn:
             plan = (_sqlite_text_plan if conn.dialect.name == "sqlite" else _postgresql_text_plan)(conn, text)
-        if len(self._text_plans) >= TEXT_PLANS_KEPT:
-            self._text_plans.pop(next(iter(self._text_plans)))
-        self._text_plans[text] = (now, plan)
+        with self._kept:
+            _keep(self._text_plans, text, (now, plan), TEXT_PLANS_KEPT)
         return plan
 
     # --- writing ---
@@ -608,7 +609,7 @@ class Store:
             cur, before = None, None
             if known is not None and known[0] == base_version:
                 before = json.loads(known[2])
-                cur = Stored(Assessment.model_validate(before), known[0], known[1], a.updated_at)
+                cur = Stored(Assessment.model_validate_json(known[2]), known[0], known[1], a.updated_at)
                 if cur.archived or cur.assessment.status == "final":
                     cur, before = None, None  # read as usual: it says why the assessment cannot be changed
             checked = cur is not None  # the row's version is still to be checked, by its UPDATE below
@@ -1065,10 +1066,8 @@ class Store:
 
     def _remember(self, id: str, version: int, archived: bool, body: str) -> None:
         """The stored document of ``id`` at ``version``, for the next save's check (see save)."""
-        self._known.pop(id, None)
-        if len(self._known) >= DOCUMENTS_KEPT:
-            self._known.pop(next(iter(self._known)))
-        self._known[id] = (version, archived, body)
+        with self._kept:
+            _keep(self._known, id, (version, archived, body), DOCUMENTS_KEPT)
 
     def _snapshot(self, conn: Connection, a: Assessment, actor: str) -> None:
         conn.execute(insert(revisions).values(assessment_id=a.id, revision=a.revision, status=a.status,
@@ -1114,6 +1113,14 @@ def _event_row(a: Assessment, version: int, actor: str, action: str, *, path: st
                 actor=_actor(actor), action=action, path=path,
                 old=json.dumps(old, ensure_ascii=False) if with_values else None,
                 new=json.dumps(new, ensure_ascii=False) if with_values else None, note=note)
+
+
+def _keep(kept: dict, key: Any, value: Any, most: int) -> None:
+    """Keep ``value`` under ``key``, dropping the oldest entry when ``most`` are kept."""
+    kept.pop(key, None)
+    if len(kept) >= most:
+        kept.pop(next(iter(kept)))
+    kept[key] = value
 
 
 def _json_text(value: Any) -> str:
