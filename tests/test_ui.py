@@ -329,6 +329,36 @@ def test_assessments_page_filters_archives_restores_and_duplicates(store, make_a
     assert not at.exception
 
 
+def test_the_assessments_page_reads_its_rows_and_counts_in_one_statement(store, make_assessment):
+    """Issue 14: a rerun of the list (typing in a filter, paging) costs the database one statement."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    from streamlit.testing.v1 import AppTest
+
+    for n in range(30):
+        a = make_assessment()
+        a.id, a.case.reference = f"ui-one-{n:04d}", f"ONE-{n:04d}"
+        store.create(a, "test seed")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input(key="f_text").input("one-0").run()  # the text's plan is worked out on its first search
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
+            sent.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", note)
+    try:
+        at.run()
+        rerun = list(sent)
+        at.button(key="next_page").click().run()
+    finally:
+        event.remove(Engine, "before_cursor_execute", note)
+    assert len(rerun) == 1 and "FROM assessments" in rerun[0], rerun
+    assert len(sent) == 2, sent
+    assert not at.exception and "Page 2 of 2 · 30 assessments" in "\n".join(c.value for c in at.caption)
+
+
 def test_history_page_shows_who_changed_what(store, make_assessment):
     w = Wizard.seed(store, make_assessment(), "case", officer="Officer Lin")
     w.text("case", "case.reference", value="VEL-2026-0147")
