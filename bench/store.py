@@ -108,6 +108,15 @@ def store_events(store: Store) -> int:
         return conn.execute(select(func.count()).select_from(events)).scalar_one()
 
 
+def settings(store: Store) -> str:
+    """The engine, and what its figures depend on: PostgreSQL's shared buffers (the list's index pages are read
+    from them, or else from the operating system's cache), SQLite's synchronous setting."""
+    with store.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            return f"postgresql, shared_buffers {conn.exec_driver_sql('SHOW shared_buffers').scalar_one()}"
+        return f"sqlite, synchronous={conn.exec_driver_sql('PRAGMA synchronous').scalar_one()} (2 = FULL)"
+
+
 def timings_ms(fn, runs: int) -> tuple[float, float]:
     """Median and 95th percentile of ``runs`` timed calls (after one warm-up call)."""
     fn()
@@ -194,8 +203,8 @@ def main(argv: list[str] | None = None) -> int:
             have = store.count()
             if have < size:
                 build(store, size - have, start_at=have, events_per=args.events)
-            print(f"{store.count():,} assessments, {store_events(store):,} log entries, {args.engine}; built in "
-                  f"{time.perf_counter() - t0:.0f} s; median and p95 of {args.runs} runs", flush=True)
+            print(f"{store.count():,} assessments, {store_events(store):,} log entries, {settings(store)}; built "
+                  f"in {time.perf_counter() - t0:.0f} s; median and p95 of {args.runs} runs", flush=True)
             figures = measure(store, args.runs)
             for name, (median, p95) in figures.items():
                 print(f"  {name:<44} median {median:8.2f} ms   p95 {p95:8.2f} ms", flush=True)
