@@ -71,7 +71,7 @@ FTS_TABLE = "assessments_fts"  # SQLite's trigram index of the search column (mi
 COUNT_CAP = 10_000  # a list counts its matches up to this many
 TEXT_PLAN_SECONDS = 300.0  # how long a search text's plan is reused (Store._text_plan)
 TEXT_PLANS_KEPT = 256
-DOCUMENTS_KEPT = 256  # the stored documents a store remembers, for quick saves (Store.save)
+DOCUMENTS_KEPT = 128  # stored documents a store remembers for quick saves (Store.save): one per open assessment
 TRIGRAM = 3  # shorter texts have no trigram to look up: they are found by scanning, as before
 # Fields only the store changes (create, finalise, reopen, import); a save that changes them is refused.
 STORE_OWNED = ("id", "revision", "status", "created_at", "finalised_at", "scenario", "training_session", "review",
