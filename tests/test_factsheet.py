@@ -191,14 +191,14 @@ def test_file_name_carries_the_version(guidance):
 # The command
 
 
-def test_cli_writes_the_fact_sheet(guidance, tmp_path, capsys):
+def test_cli_writes_the_fact_sheet(pdfs, tmp_path, capsys):
     out = tmp_path / "FACTSHEET.pdf"
     assert main(["factsheet", "-o", str(out)]) == 0
-    assert out.read_bytes() == build_factsheet(guidance)
+    assert out.read_bytes() == pdfs["A4"]
     assert str(out) in capsys.readouterr().out
     letter = tmp_path / "letter.pdf"
     assert main(["factsheet", "--lang", "en", "-o", str(letter), "--page-size", "letter"]) == 0
-    assert letter.read_bytes() == build_factsheet(guidance, "letter")
+    assert letter.read_bytes() == pdfs["letter"]
 
 
 def test_cli_as_a_command(tmp_path):

@@ -177,7 +177,7 @@ def test_cmd_verify_on_a_damaged_file_says_why(tmp_path: Path, record: bytes, ca
     assert "Traceback" not in out.out + out.err
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_fuzzed_records_are_answered_never_raised(record: bytes, guidance: Guidance, data: st.DataObject):
     """Flipped bytes, cut files and inserted junk: verify always answers, and a failure always says why."""

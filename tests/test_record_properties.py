@@ -60,7 +60,7 @@ def fill(a: Assessment, values: dict[str, str]) -> None:
     a.signoff.officer, a.signoff.reviewer = v("signoff.officer"), v("signoff.reviewer")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.fixed_dictionaries({f: text for f in FIELDS}))
 def test_any_text_in_any_field_renders_and_is_shown(guidance: Guidance,
                                                     make_assessment: Callable[..., Assessment],

@@ -191,10 +191,12 @@ def cmd_factsheet(args: argparse.Namespace) -> int:
         guidance = load_guidance(args.lang)
     except GuidanceError as err:
         return _fail(f"error: the guidance cannot be loaded:\n{err}")
+    out = Path(args.output)
+    if out.is_dir() or not out.parent.is_dir():  # said at once, not after the sheet is laid out
+        return _fail(f"error: cannot write {out}: " + ("it is a folder" if out.is_dir() else "no such folder"))
     sheet = render_factsheet(guidance, page_size=args.page_size)
     if sheet.pages > MAX_PAGES:
         print(guidance.t("cli_factsheet_too_long", pages=sheet.pages, max_pages=MAX_PAGES), file=sys.stderr)
-    out = Path(args.output)
     try:
         out.write_bytes(sheet.pdf)
     except OSError as err:
