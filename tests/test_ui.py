@@ -357,6 +357,9 @@ def test_the_assessments_page_reads_its_rows_and_counts_in_one_statement(store, 
     assert len(rerun) == 1 and "FROM assessments" in rerun[0], rerun
     assert len(sent) == 2, sent
     assert not at.exception and "Page 2 of 2 · 30 assessments" in "\n".join(c.value for c in at.caption)
+    # Another search starts at its first page, not at the page the previous list was on
+    at.text_input(key="f_text").input("one-00").run()
+    assert "Page 1 of 2 · 30 assessments" in "\n".join(c.value for c in at.caption)
 
 
 def test_history_page_shows_who_changed_what(store, make_assessment):

@@ -69,20 +69,26 @@ def _import(g: Guidance) -> None:
     st.session_state["list_notice"] = g.t("import_done", ref=md(a.case.reference or a.id), id=a.id)
 
 
+def _first_page() -> None:
+    """Another filter, search or order: the list starts again at its first page (not at the page number the
+    previous list was on, which may now be its last or past it)."""
+    st.session_state["list_page"] = 1
+
+
 def _filters(g: Guidance, p: Principal, kind: str) -> ListFilter:
     with st.expander(g.t("filters"), expanded=False):
         c1, c2, c3 = st.columns(3)
-        status = c1.selectbox(g.t("filter_status"), ["", "draft", "final"], key="f_status",
+        status = c1.selectbox(g.t("filter_status"), ["", "draft", "final"], key="f_status", on_change=_first_page,
                               format_func=lambda s: g.t(f"status_{s}") if s else g.t("any"))
-        outcome = c2.selectbox(g.t("filter_outcome"), ["", *OUTCOMES], key="f_outcome",
+        outcome = c2.selectbox(g.t("filter_outcome"), ["", *OUTCOMES], key="f_outcome", on_change=_first_page,
                                format_func=lambda s: g.catalogues.outcomes.get(s, g.t("any")) if s else g.t("any"))
-        show = c3.selectbox(g.t("filter_archived"), ["active", "archived", "all"], key="f_show",
+        show = c3.selectbox(g.t("filter_archived"), ["active", "archived", "all"], key="f_show", on_change=_first_page,
                             format_func=lambda s: g.t(f"show_{s}"))
         c4, c5, c6, c7 = st.columns(4)
-        state = c4.text_input(g.t("filter_state"), key="f_state")
-        officer = c5.text_input(g.t("filter_officer"), key="f_officer")
-        date_from: date | None = c6.date_input(g.t("filter_from"), value=None, key="f_from")
-        date_to: date | None = c7.date_input(g.t("filter_to"), value=None, key="f_to")
+        state = c4.text_input(g.t("filter_state"), key="f_state", on_change=_first_page)
+        officer = c5.text_input(g.t("filter_officer"), key="f_officer", on_change=_first_page)
+        date_from: date | None = c6.date_input(g.t("filter_from"), value=None, key="f_from", on_change=_first_page)
+        date_to: date | None = c7.date_input(g.t("filter_to"), value=None, key="f_to", on_change=_first_page)
     return ListFilter(status=status or None, outcome=outcome or None, importing_state=state.strip() or None,
                       officer=officer.strip() or None, date_from=date_from, date_to=date_to,
                       text=(st.session_state.get("f_text") or "").strip() or None,
@@ -170,13 +176,14 @@ def _list(g: Guidance, p: Principal) -> None:
         return
     if st.session_state.get("f_kind") not in kinds:  # none chosen yet, or not this person's to list
         st.session_state["f_kind"] = kinds[0]
-    chosen = st.segmented_control(g.t("list_kind"), kinds, key="f_kind", selection_mode="single",
+    chosen = st.segmented_control(g.t("list_kind"), kinds, key="f_kind", on_change=_first_page, selection_mode="single",
                                   format_func=lambda k: g.t(f"list_kind_{k}"))
     kind = chosen or kinds[0]  # a click on the chosen one unselects it: a list is still shown
-    st.text_input(g.t("filter_text"), key="f_text")
+    st.text_input(g.t("filter_text"), key="f_text", on_change=_first_page)
     filters = _filters(g, p, kind)
     sort_keys = ["updated_desc", "updated_asc", "reference", "importing_state", "status"]
-    sort = st.selectbox(g.t("sort_by"), sort_keys, key="f_sort", format_func=lambda k: g.t(f"sort_{k}"))
+    sort = st.selectbox(g.t("sort_by"), sort_keys, key="f_sort", on_change=_first_page,
+                        format_func=lambda k: g.t(f"sort_{k}"))
     page_no = int(st.session_state.get("list_page", 1))
     try:
         page = session.store().list(filters, sort=sort, page=page_no, page_size=PAGE_SIZE)
