@@ -40,3 +40,17 @@ def test_a_24_hour_clock_in_every_language():
     evening = datetime(2026, 11, 30, 21, 5, tzinfo=UTC)
     for lang in ("en", "fr", "es", "zh"):
         assert "21:05" in utc_text(evening, lang), lang
+
+
+def test_a_count_of_one_takes_the_singular_where_the_language_has_one():
+    from wizard.guidance import load_guidance
+    from wizard.locale_format import plural_key
+
+    for lang, singular in (("en", [1]), ("es", [1]), ("fr", [0, 1]), ("zh", [])):
+        g = load_guidance(lang)
+        for n in (0, 1, 2, 10_000):
+            key = plural_key("page_of", n, lang, g.ui)
+            assert key == ("page_of_one" if n in singular else "page_of"), (lang, n)
+    en = load_guidance("en")
+    assert en.t("page_of_one", page=1, pages=1, total=1).endswith("· 1 assessment")
+    assert plural_key("no_such_key", 1, "en", en.ui) == "no_such_key"  # no singular given: the key itself

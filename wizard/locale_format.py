@@ -8,9 +8,11 @@ should not have to convert "3:12 PM".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
@@ -66,3 +68,10 @@ def amount_text(value: float | Decimal | None, language: str) -> str:
     if value is None:
         return NOTHING
     return format_decimal(value, format="#,##0.00", locale=locale_of(language))
+
+
+def plural_key(key: str, count: int, language: str, keys: Iterable[str]) -> str:
+    """``key_one`` where the language says "one" of ``count`` (1 in English and Spanish; 0 and 1 in French) and
+    ``keys`` has it; ``key`` otherwise (Chinese has no plural)."""
+    one = f"{key}_one"
+    return one if one in keys and Locale.parse(locale_of(language)).plural_form(count) == "one" else key

@@ -11,7 +11,7 @@ from wizard import access, service
 from wizard.access import Principal
 from wizard.guidance_schema import Guidance
 from wizard.guidance_versions import is_current, version_of
-from wizard.locale_format import local_text, number_text
+from wizard.locale_format import local_text, number_text, plural_key
 from wizard.model import OUTCOMES, Assessment
 from wizard.store import ListFilter, StoreError
 from wizard.ui import labels, session
@@ -195,7 +195,8 @@ def _list(g: Guidance, p: Principal) -> None:
         st.session_state["list_page"] = pages
         st.rerun()
     more = "" if page.exact else "+"  # counting stopped at the cap: at least this many
-    st.caption(g.t("page_of", page=page_no, pages=f"{number_text(pages, g.language)}{more}",
+    caption = plural_key("page_of", page.total, g.language, g.ui)  # "1 assessment", "2 assessments"
+    st.caption(g.t(caption, page=page_no, pages=f"{number_text(pages, g.language)}{more}",
                    total=f"{number_text(page.total, g.language)}{more}"))
     if not page.rows:
         st.info(g.t("no_assessments"))

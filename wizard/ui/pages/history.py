@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from wizard import service
-from wizard.locale_format import local_text
+from wizard.locale_format import local_text, number_text
 from wizard.store import StoreError
 from wizard.ui import labels, session
 from wizard.ui.text import md, shorten
@@ -56,7 +56,8 @@ def main() -> None:
              for e in events]
     st.dataframe(shown, hide_index=True, width="stretch", key="history_events")
     if pages > 1:
-        st.caption(g.t("page_of", page=page, pages=pages, total=total))
+        st.caption(g.t("history_page_of", page=number_text(page, g.language), pages=number_text(pages, g.language),
+                       total=number_text(total, g.language)))
         prev, _, nxt = st.columns([1, 3, 1])
         prev.button(g.t("prev_page"), key="history_prev", disabled=page <= 1,
                     on_click=lambda: st.session_state.update(history_page=page - 1))
