@@ -329,12 +329,22 @@ class TextPlan:
     scan: bool = False  # no trigram to look up (under three characters): SQLite scans its covering index
 
 
+def _contains(text: str) -> str:
+    """The LIKE pattern (escape character ``\\``) of a search column holding ``text``."""
+    return f"%{_like_escape(text)}%"
+
+
+def _fts_hits(text: str):
+    """The rowids SQLite's trigram table holds ``text`` in (as a phrase: its characters in a row)."""
+    phrase = '"' + text.replace('"', '""') + '"'
+    return select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(
+        literal_column(FTS_TABLE).op("MATCH")(phrase))
+
+
 def _sqlite_text_plan(conn: Connection, text: str) -> TextPlan:
     if len(text) < TRIGRAM:
         return TextPlan(scan=True)
-    phrase = '"' + text.replace('"', '""') + '"'
-    hits = select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(
-        literal_column(FTS_TABLE).op("MATCH")(phrase)).limit(COUNT_CAP + 1)
+    hits = _fts_hits(text).limit(COUNT_CAP + 1)
     common = conn.execute(select(func.count()).select_from(hits.subquery())).scalar_one() > COUNT_CAP
     return TextPlan(common=common, probe=None if common else text)
 
@@ -349,7 +359,7 @@ def _postgresql_text_plan(conn: Connection, text: str) -> TextPlan:
     parts = [text] + [w for w in dict.fromkeys(re.findall(r"[^\W_]{3,}", text)) if w != text]
     estimates = {}
     for part in parts:
-        plan = conn.execute(ESTIMATE, {"pattern": f"%{_like_escape(part)}%"}).scalar_one()[0]["Plan"]
+        plan = conn.execute(ESTIMATE, {"pattern": _contains(part)}).scalar_one()[0]["Plan"]
         estimates[part] = (plan["Total Cost"], plan["Plan Rows"])
     if estimates[text][1] > COUNT_CAP:
         return TextPlan(common=True)
@@ -358,20 +368,17 @@ def _postgresql_text_plan(conn: Connection, text: str) -> TextPlan:
 
 
 def _text_conditions(dialect: str, text: str, plan: TextPlan) -> list:
-    like = A.search.like(f"%{_like_escape(text)}%", escape="\\")
     if dialect == "sqlite":
+        like = A.search.like(_contains(text), escape="\\")
         if plan.probe is None:
             return [like]
-        phrase = '"' + plan.probe.replace('"', '""') + '"'
-        hits = select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(
-            literal_column(FTS_TABLE).op("MATCH")(phrase))
-        return [like, literal_column("assessments.rowid").in_(hits)]
+        return [like, literal_column("assessments.rowid").in_(_fts_hits(plan.probe))]
     # PostgreSQL would hand every LIKE on the column to the trigram index; strpos is the same substring test
     # kept out of the index, so the index looks up the probe alone (or nothing, for a common text).
     exact = func.strpos(A.search, text) > 0
     if plan.probe is None:
         return [exact]
-    return [A.search.like(f"%{_like_escape(plan.probe)}%", escape="\\"), exact]
+    return [A.search.like(_contains(plan.probe), escape="\\"), exact]
 
 
 # Statements an autosave sends, built once (building one costs about as much as the database takes to run it).
@@ -641,8 +648,10 @@ class Store:
             body = to_json(a.model_copy(update=update_with), indent=None)  # shallow: only these two are new
             new = Assessment.model_validate_json(body)  # the caller's object stays the caller's
             version = cur.version + 1
-            if checked and not voided and conn.dialect.name == "postgresql" and \
-                    _columns(new) == _columns(cur.assessment):
+            # Only the list columns that changed are set: an index is written only when a column of it changed.
+            before_columns = _columns(cur.assessment)
+            columns = {k: v for k, v in _columns(new).items() if before_columns[k] != v}
+            if checked and not voided and not columns and conn.dialect.name == "postgresql":
                 # The usual autosave on PostgreSQL: row, document and log in one statement, one round trip.
                 written = conn.execute(AUTOSAVE_POSTGRESQL, dict(
                     id=a.id, base=base_version, version=version, at=new.updated_at, body=body,
@@ -650,7 +659,7 @@ class Store:
                         [[c.path, _json_text(c.old), _json_text(c.new)] for c in changes], ensure_ascii=False),
                 )).rowcount == len(changes)
             else:
-                written = self._write_current(conn, new, version, body=body, was=cur.assessment,
+                written = self._write_current(conn, new, version, body=body, columns=columns,
                                               base_version=base_version if checked else None)
                 if written:
                     conn.execute(INSERT_EVENTS, [
@@ -1045,16 +1054,12 @@ class Store:
             self._snapshot(conn, a, actor)
 
     def _write_current(self, conn: Connection, a: Assessment, version: int, *, body: str | None = None,
-                       base_version: int | None = None, was: Assessment | None = None) -> bool:
+                       base_version: int | None = None, columns: dict[str, Any] | None = None) -> bool:
         """Write the row and the document; with ``base_version``, only if the row is still at that version
-        (False if not, and nothing written). With ``was``, the row's list columns are set only where they
-        differ from it: an index (and SQLite's trigram table) is written only when a column of it changed."""
+        (False if not, and nothing written). ``columns``: the list columns to set (default: all of them)."""
         # The database refuses to change the document of a final row (migration 0003), so the document is
         # written while the row is a draft: before the row when finalising, after it when reopening.
-        columns = _columns(a)
-        if was is not None:
-            before = _columns(was)
-            columns = {k: v for k, v in columns.items() if before[k] != v}
+        columns = _columns(a) if columns is None else columns
         if base_version is not None and not columns:  # the usual autosave: a statement built once
             row, row_values = TOUCH_ROW, dict(b_id=a.id, b_base=base_version, b_version=version, b_at=a.updated_at)
         else:
