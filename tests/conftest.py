@@ -473,6 +473,25 @@ def postgres_url() -> str:
     return url
 
 
+@contextlib.contextmanager
+def statements_sent(target) -> Iterator[list[tuple[str, object]]]:
+    """The statements, with their parameters, sent to the database through ``target`` (an engine, or the
+    ``Engine`` class for every engine) while the block runs; not BEGIN, COMMIT or ROLLBACK."""
+    from sqlalchemy import event
+
+    sent: list[tuple[str, object]] = []
+
+    def note(conn, cursor, statement, parameters, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            sent.append((statement, parameters))
+
+    event.listen(target, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(target, "before_cursor_execute", note)
+
+
 def reset_postgres(url: str) -> None:
     """Drop everything the store created, so each test starts from an empty database."""
     from sqlalchemy import create_engine, text

@@ -9,6 +9,7 @@ import random
 import pytest
 from sqlalchemy import text as sql
 
+from tests.conftest import statements_sent
 from wizard.model import Assessment
 from wizard.store import ListFilter, Store
 from wizard.store_schema import search_key
@@ -86,38 +87,16 @@ def test_counting_stops_at_the_cap_and_pages_go_on(store_url, monkeypatch):
     s.close()
 
 
-def _statements(store: Store):
-    """Counts the statements sent to the database (not BEGIN or COMMIT) while the block runs."""
-    from contextlib import contextmanager
-
-    from sqlalchemy import event
-
-    @contextmanager
-    def counting():
-        sent: list[str] = []
-
-        def note(conn, cursor, statement, *args):
-            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
-                sent.append(statement)
-
-        event.listen(store.engine, "before_cursor_execute", note)
-        try:
-            yield sent
-        finally:
-            event.remove(store.engine, "before_cursor_execute", note)
-    return counting()
-
-
 def test_a_list_page_and_its_count_are_one_statement(searched):
     searched.list(ListFilter(text="police"))  # a text's plan is worked out once, then kept
     for f in (ListFilter(), ListFilter(text="police"), ListFilter(text="po"), ListFilter(status="draft"),
               ListFilter(text="police", status="draft"), ListFilter(text="nothing-like-this")):
         searched.list(f)
-        with _statements(searched) as sent:
+        with statements_sent(searched.engine) as sent:
             page = searched.list(f, page_size=10)
         assert len(sent) == 1, (f, sent)
         assert page.total >= len(page.rows)
-    with _statements(searched) as sent:  # past the end: the last page, with a count of its own
+    with statements_sent(searched.engine) as sent:  # past the end: the last page, with a count of its own
         page = searched.list(ListFilter(text="police"), page=999, page_size=10)
     assert page.page == page.pages and page.rows and len(sent) == 3
 
@@ -151,17 +130,14 @@ def test_postgresql_looks_a_reference_up_by_its_rarest_word(store_url):
 def test_sqlite_fetches_a_rare_texts_rows_by_the_trigram_tables_list(store_url):
     """Left to itself, SQLite walked the sort order's index and tested every row against the trigram table's
     list (18 ms at 100,000 assessments, growing with them)."""
-    from sqlalchemy import event
-
     s = Store(store_url)
     for a in _corpus(random.Random(5), 60):
         s.create(a, "Officer")
     with s.engine.begin() as conn:
         conn.execute(sql("ANALYZE"))
     s.list(ListFilter(text="exp-2024"))  # the plan is worked out first
-    sent: list[tuple] = []
-    event.listen(s.engine, "before_cursor_execute", lambda c, cur, st, params, *a: sent.append((st, params)))
-    s.list(ListFilter(text="exp-2024"))
+    with statements_sent(s.engine) as sent:
+        s.list(ListFilter(text="exp-2024"))
     statement, params = next((st, p) for st, p in sent if st.lstrip().startswith("SELECT"))
     with s.engine.connect() as conn:
         plan = " | ".join(str(r[3]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params))

@@ -173,24 +173,16 @@ def test_a_save_on_what_another_server_changed_is_refused_though_this_one_knew_t
 
 
 def test_an_autosave_does_not_read_back_what_the_store_wrote(db_store):
-    from sqlalchemy import event
+    from tests.conftest import statements_sent
 
     a = db_store.create(make(), "alice").assessment
     a.case.end_use = "first"
     saved = db_store.save(a, 1, "alice")
-    sent: list[str] = []
-
-    def note(conn, cursor, statement, *args):
-        if not statement.upper().startswith(("BEGIN", "COMMIT")):
-            sent.append(statement.split(None, 1)[0].upper())
-
-    event.listen(db_store.engine, "before_cursor_execute", note)
-    try:
+    with statements_sent(db_store.engine) as statements:
         again = saved.assessment.model_copy(deep=True)
         again.case.end_use = "second"
         saved = db_store.save(again, saved.version, "alice")
-    finally:
-        event.remove(db_store.engine, "before_cursor_execute", note)
+    sent = [statement.split(None, 1)[0].upper() for statement, _ in statements]
     # PostgreSQL: row, document and log entry in one statement; SQLite: three (no round trips to save there)
     expected = ["WITH"] if db_store.engine.dialect.name == "postgresql" else ["UPDATE", "UPDATE", "INSERT"]
     assert sent == expected, sent

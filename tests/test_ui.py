@@ -331,9 +331,10 @@ def test_assessments_page_filters_archives_restores_and_duplicates(store, make_a
 
 def test_the_assessments_page_reads_its_rows_and_counts_in_one_statement(store, make_assessment):
     """Issue 14: a rerun of the list (typing in a filter, paging) costs the database one statement."""
-    from sqlalchemy import event
     from sqlalchemy.engine import Engine
     from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import statements_sent
 
     for n in range(30):
         a = make_assessment()
@@ -341,20 +342,11 @@ def test_the_assessments_page_reads_its_rows_and_counts_in_one_statement(store, 
         store.create(a, "test seed")
     at = AppTest.from_file(APP, default_timeout=30).run()
     at.text_input(key="f_text").input("one-0").run()  # the text's plan is worked out on its first search
-    sent: list[str] = []
-
-    def note(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
-            sent.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", note)
-    try:
+    with statements_sent(Engine) as sent:
         at.run()
         rerun = list(sent)
         at.button(key="next_page").click().run()
-    finally:
-        event.remove(Engine, "before_cursor_execute", note)
-    assert len(rerun) == 1 and "FROM assessments" in rerun[0], rerun
+    assert len(rerun) == 1 and "FROM assessments" in rerun[0][0], rerun
     assert len(sent) == 2, sent
     assert not at.exception and "Page 2 of 2 · 30 assessments" in "\n".join(c.value for c in at.caption)
     # Another search starts at its first page, not at the page the previous list was on
