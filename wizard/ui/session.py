@@ -229,6 +229,13 @@ def follow_switch() -> None:
         st.switch_page(target[0], query_params={**target[1], **by})
 
 
+def show_left_messages(error_key: str, notice_key: str) -> None:
+    """Show, once, the error or notice a callback left in the session for this run of the page."""
+    for key, show in ((error_key, st.error), (notice_key, st.success)):
+        if st.session_state.get(key):
+            show(st.session_state.pop(key))
+
+
 def actor_default() -> str:
     """The name this session gave, or the one carried in the URL (?by=) across a refresh."""
     if "actor" in st.session_state:

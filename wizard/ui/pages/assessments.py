@@ -134,9 +134,7 @@ def main() -> None:
         return
     session.follow_switch()  # a button asked for another page (set in its callback)
     st.title(g.t("assessments_title"))
-    for key, show in (("list_error", st.error), ("list_notice", st.success)):
-        if st.session_state.get(key):
-            show(st.session_state.pop(key))
+    session.show_left_messages("list_error", "list_notice")
     details = st.session_state.pop("list_error_details", None)
     if details:
         with st.expander(g.t("import_details")):

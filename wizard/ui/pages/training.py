@@ -147,9 +147,7 @@ def main() -> None:
     session.follow_switch()  # a button asked for another page (set in its callback)
     st.title(g.t("training_title"))
     st.caption(g.t("training_intro"))
-    for key, show in (("training_error", st.error), ("training_notice", st.success)):
-        if st.session_state.get(key):
-            show(st.session_state.pop(key))
+    session.show_left_messages("training_error", "training_notice")
     try:
         scenarios = cached_scenarios(g.language)
     except GuidanceError as err:
