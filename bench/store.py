@@ -201,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             url = f"sqlite:///{Path(args.db) if args.db else Path(tmp) / 'bench.sqlite'}"
         results = run_sizes(url, sizes, args) if "{rows}" in url else grow_and_measure(url, sizes, args)
     for size, figures in results:
-        print(f"{size:,} assessments: median and p95 of {args.runs} runs")
+        runs = len(next(iter(figures.values())))  # --runs, rounded up to whole rounds
+        print(f"{size:,} assessments: median and p95 of {runs} runs")
         for name, times in figures.items():
             median, p95 = median_p95(times)
             print(f"  {name:<44} median {median:8.2f} ms   p95 {p95:8.2f} ms", flush=True)
